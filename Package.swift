@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "iot-box-homepage",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "homepage-server", targets: ["HomepageServer"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "COpenSSL",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
+        .target(
+            name: "CZlib",
+            linkerSettings: [.linkedLibrary("z")]
+        ),
+        .target(name: "HTTPCore", dependencies: ["COpenSSL", "CZlib"]),
+        .target(
+            name: "CertService",
+            dependencies: ["HTTPCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "Views"),
+        .executableTarget(
+            name: "HomepageServer",
+            dependencies: [
+                "HTTPCore", "CertService", "Views",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "CZlib"]),
+        .testTarget(name: "CertServiceTests", dependencies: ["CertService", "HTTPCore"]),
+        .testTarget(name: "ViewsTests", dependencies: ["Views"]),
+        .testTarget(name: "HomepageServerTests", dependencies: ["HomepageServer", "HTTPCore", "CertService", "Views"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,86 @@
+/// An ordered list of header fields. Names compare case-insensitively (RFC 9110 §5.1);
+/// order and duplicates are kept as received, because some rules (two Content-Length
+/// fields, two Host fields) depend on them.
+public struct HTTPHeaders: Sendable, Equatable, Sequence {
+    public typealias Field = (name: String, value: String)
+
+    private var storage: [Field] = []
+
+    public init() {}
+
+    public init(_ fields: [(String, String)]) {
+        storage = fields.map { (name: $0.0, value: $0.1) }
+    }
+
+    public var count: Int { storage.count }
+    public var isEmpty: Bool { storage.isEmpty }
+
+    /// The first value of `name`, or nil.
+    public subscript(name: String) -> String? {
+        for field in storage where field.name.equalsIgnoringASCIICase(name) {
+            return field.value
+        }
+        return nil
+    }
+
+    /// Every value of `name`, in order.
+    public func values(for name: String) -> [String] {
+        storage.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
+    }
+
+    public func contains(_ name: String) -> Bool { self[name] != nil }
+
+    public mutating func add(_ name: String, _ value: String) {
+        storage.append((name: name, value: value))
+    }
+
+    /// Replaces every field called `name` with one field.
+    public mutating func set(_ name: String, _ value: String) {
+        remove(name)
+        storage.append((name: name, value: value))
+    }
+
+    public mutating func remove(_ name: String) {
+        storage.removeAll { $0.name.equalsIgnoringASCIICase(name) }
+    }
+
+    /// Whether a comma-separated field such as `Connection` lists `token` (case-insensitive).
+    public func hasToken(_ token: String, in name: String) -> Bool {
+        for value in values(for: name) {
+            for part in value.split(separator: ",") {
+                if part.trimmingASCIIWhitespace().equalsIgnoringASCIICase(token) { return true }
+            }
+        }
+        return false
+    }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { storage.makeIterator() }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.storage.count == rhs.storage.count
+            && zip(lhs.storage, rhs.storage).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+extension StringProtocol {
+    /// ASCII case-insensitive comparison, as header names and tokens need; no locale rules.
+    public func equalsIgnoringASCIICase<Other: StringProtocol>(_ other: Other) -> Bool {
+        let lhs = self.utf8
+        let rhs = other.utf8
+        guard lhs.count == rhs.count else { return false }
+        for (left, right) in zip(lhs, rhs) where left != right {
+            let foldedLeft = (left >= 65 && left <= 90) ? left | 0x20 : left
+            let foldedRight = (right >= 65 && right <= 90) ? right | 0x20 : right
+            if foldedLeft != foldedRight { return false }
+        }
+        return true
+    }
+
+    /// The string without leading and trailing spaces and tabs (HTTP's OWS).
+    public func trimmingASCIIWhitespace() -> Substring {
+        var slice = Substring(self)
+        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+        return slice
+    }
+}

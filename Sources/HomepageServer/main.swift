@@ -1,0 +1,3 @@
+import HTTPCore
+
+print("homepage-server: not wired yet")
