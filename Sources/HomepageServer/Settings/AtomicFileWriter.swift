@@ -1,10 +1,16 @@
 import Glibc
 
+/// A file operation that failed, with the step and errno, for a log line a person can act on.
+enum SmallFileError: Error, Equatable {
+    case unreadable(path: String, errno: Int32)
+    case unwritable(path: String, step: String, errno: Int32)
+}
+
 /// Replaces a file so that a reader, or the box after a power cut, sees either the whole old
 /// content or the whole new one: write a temporary file in the same directory, fsync it,
 /// rename it over the target, then fsync the directory so the rename itself is durable.
 enum AtomicFileWriter {
-    static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws(OdooConfigError) {
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws(SmallFileError) {
         let directory = parentDirectory(of: path)
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -13,7 +19,7 @@ enum AtomicFileWriter {
         defer {
             if !renamed { unlink(temporary) }
         }
-        do throws(OdooConfigError) {
+        do throws(SmallFileError) {
             // The umask may have narrowed the mode given to open.
             guard fchmod(fd, mode) == 0 else { throw .unwritable(path: path, step: "chmod", errno: errno) }
             try writeAll(bytes, to: fd, path: path)
@@ -36,7 +42,7 @@ enum AtomicFileWriter {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(OdooConfigError) {
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(SmallFileError) {
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer in
@@ -53,7 +59,7 @@ enum AtomicFileWriter {
 
 /// Reads a whole small file; nil when it does not exist.
 enum SmallFileReader {
-    static func read(_ path: String) throws(OdooConfigError) -> [UInt8]? {
+    static func read(_ path: String) throws(SmallFileError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }

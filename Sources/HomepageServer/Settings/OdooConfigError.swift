@@ -30,3 +30,12 @@ enum OdooConfigError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension OdooConfigError {
+    init(_ error: SmallFileError) {
+        switch error {
+        case .unreadable(let path, let errno): self = .unreadable(path: path, errno: errno)
+        case .unwritable(let path, let step, let errno): self = .unwritable(path: path, step: step, errno: errno)
+        }
+    }
+}

@@ -28,14 +28,24 @@ final class OdooConfigStore: Sendable {
         try state.withLock { (cached: inout OdooConfig) throws(OdooConfigError) -> OdooConfig in
             var config = try Self.read(path)
             change(&config)
-            try AtomicFileWriter.write(Array(config.text.utf8), to: path, mode: 0o600)
+            do throws(SmallFileError) {
+                try AtomicFileWriter.write(Array(config.text.utf8), to: path, mode: 0o600)
+            } catch {
+                throw OdooConfigError(error)
+            }
             cached = config
             return config
         }
     }
 
     private static func read(_ path: String) throws(OdooConfigError) -> OdooConfig {
-        guard let bytes = try SmallFileReader.read(path) else { return OdooConfig() }
+        let bytes: [UInt8]?
+        do throws(SmallFileError) {
+            bytes = try SmallFileReader.read(path)
+        } catch {
+            throw OdooConfigError(error)
+        }
+        guard let bytes else { return OdooConfig() }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
         return try OdooConfig(parsing: text)
     }
