@@ -1,0 +1,113 @@
+import Glibc
+import Synchronization
+
+/// Where log lines go: `homepage.log` in the logs directory, size-capped and rotated to
+/// `homepage.log.1` … `.N`, plus the most recent lines in memory for the `/logs` page.
+///
+/// Lines are appended synchronously, one `write` per line on an `O_APPEND` descriptor. A line
+/// is a few hundred bytes and lands in the page cache in microseconds, so even a call from an
+/// event loop costs less than handling a request; in exchange no line is lost when the
+/// process ends, which a background writer could not promise. Rotation (a few renames)
+/// happens once per `maximumFileSize` bytes.
+final class LogFileSink: Sendable {
+    static let fileName = "homepage.log"
+    static let defaultMaximumFileSize = 1 << 20
+    static let defaultRotatedFileCount = 3
+    static let defaultRingCapacity = 500
+
+    let path: String
+    private let maximumFileSize: Int
+    private let rotatedFileCount: Int
+    private let ringCapacity: Int
+
+    private struct State {
+        var descriptor: Int32
+        var fileSize: Int
+        /// A ring: `ring[ringStart]` is the oldest line once the ring is full.
+        var ring: [String]
+        var ringStart: Int
+        /// Values replaced by `[redacted]` wherever they appear in a line.
+        var secrets: [String]
+    }
+
+    private let state: Mutex<State>
+
+    /// Opens (creating 0700 if needed) `directory` and the log file in it.
+    init(
+        directory: String, maximumFileSize: Int = LogFileSink.defaultMaximumFileSize,
+        rotatedFileCount: Int = LogFileSink.defaultRotatedFileCount, ringCapacity: Int = LogFileSink.defaultRingCapacity
+    ) throws(SmallFileError) {
+        if mkdir(directory, 0o700) != 0, errno != EEXIST {
+            throw .unwritable(path: directory, step: "mkdir", errno: errno)
+        }
+        path = "\(directory)/\(Self.fileName)"
+        self.maximumFileSize = maximumFileSize
+        self.rotatedFileCount = rotatedFileCount
+        self.ringCapacity = max(1, ringCapacity)
+        let descriptor = try Self.openLog(path)
+        var info = stat()
+        let size = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
+        state = Mutex(State(descriptor: descriptor, fileSize: size, ring: [], ringStart: 0, secrets: []))
+    }
+
+    deinit {
+        _ = state.withLock { close($0.descriptor) }
+    }
+
+    /// Values that must never reach the log (the enterprise code); replaces the previous list.
+    func setSecrets(_ secrets: [String]) {
+        let kept = secrets.filter { !$0.isEmpty }
+        state.withLock { $0.secrets = kept }
+    }
+
+    func append(_ line: String) {
+        state.withLock { state in
+            var text = line
+            for secret in state.secrets {
+                text = text.replacing(secret, with: "[redacted]")
+            }
+            if state.ring.count < ringCapacity {
+                state.ring.append(text)
+            } else {
+                state.ring[state.ringStart] = text
+                state.ringStart = (state.ringStart + 1) % ringCapacity
+            }
+            let bytes = Array((text + "\n").utf8)
+            if state.fileSize > 0, state.fileSize + bytes.count > maximumFileSize {
+                rotate(&state)
+            }
+            let written = bytes.withUnsafeBytes { write(state.descriptor, $0.baseAddress, $0.count) }
+            if written > 0 { state.fileSize += written }
+        }
+    }
+
+    /// The lines in memory, oldest first.
+    func recentLines() -> [String] {
+        state.withLock { state in
+            Array(state.ring[state.ringStart...] + state.ring[..<state.ringStart])
+        }
+    }
+
+    /// Shifts `.1` … `.N-1` up by one (dropping `.N`), moves the log to `.1`, starts a new log.
+    /// If the new file cannot be opened the old descriptor is kept, so logging goes on.
+    private func rotate(_ state: inout State) {
+        if rotatedFileCount > 0 {
+            for index in stride(from: rotatedFileCount - 1, through: 1, by: -1) {
+                rename("\(path).\(index)", "\(path).\(index + 1)")
+            }
+            rename(path, "\(path).1")
+        } else {
+            unlink(path)
+        }
+        guard let descriptor = try? Self.openLog(path) else { return }
+        close(state.descriptor)
+        state.descriptor = descriptor
+        state.fileSize = 0
+    }
+
+    private static func openLog(_ path: String) throws(SmallFileError) -> Int32 {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .unwritable(path: path, step: "open", errno: errno) }
+        return descriptor
+    }
+}

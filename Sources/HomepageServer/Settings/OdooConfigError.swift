@@ -1,0 +1,41 @@
+/// Why `odoo.conf` could not be read, understood or written. Line numbers start at 1.
+enum OdooConfigError: Error, Equatable, CustomStringConvertible {
+    /// A line that is neither a comment, a section header nor `key = value`.
+    case malformedLine(line: Int, text: String)
+    /// A `key = value` line before the first `[section]`.
+    case missingSectionHeader(line: Int)
+    case duplicateSection(line: Int, name: String)
+    case duplicateKey(line: Int, section: String, key: String)
+    case notUTF8
+    case unreadable(path: String, errno: Int32)
+    /// `step` names what failed (create, write, fsync, rename) so the log says where it broke.
+    case unwritable(path: String, step: String, errno: Int32)
+
+    var description: String {
+        switch self {
+        case .malformedLine(let line, let text):
+            return "odoo.conf line \(line): not a section, comment or key = value: \(text)"
+        case .missingSectionHeader(let line):
+            return "odoo.conf line \(line): a key appears before any [section] header"
+        case .duplicateSection(let line, let name):
+            return "odoo.conf line \(line): section [\(name)] appears a second time"
+        case .duplicateKey(let line, let section, let key):
+            return "odoo.conf line \(line): key \(key) appears a second time in [\(section)]"
+        case .notUTF8:
+            return "odoo.conf is not UTF-8 text"
+        case .unreadable(let path, let errno):
+            return "cannot read \(path): \(SystemErrorText.describe(errno))"
+        case .unwritable(let path, let step, let errno):
+            return "cannot write \(path) (\(step)): \(SystemErrorText.describe(errno))"
+        }
+    }
+}
+
+extension OdooConfigError {
+    init(_ error: SmallFileError) {
+        switch error {
+        case .unreadable(let path, let errno): self = .unreadable(path: path, errno: errno)
+        case .unwritable(let path, let step, let errno): self = .unwritable(path: path, step: step, errno: errno)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import HTTPCore
+
+/// Headers every HTML response carries, so the pages cannot be framed, sniffed into another
+/// type, or made to load anything from elsewhere.
+enum SecurityHeaders {
+    /// `form-action 'self'` keeps an injected form from posting the credentials elsewhere;
+    /// `base-uri 'none'` keeps an injected `<base>` from redirecting relative links.
+    static let contentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+    /// Adds the headers. `noStore` for pages that show settings or typed values, which must
+    /// not linger in a shared browser's cache.
+    static func apply(to headers: inout HTTPHeaders, noStore: Bool) {
+        headers.set("Content-Security-Policy", contentSecurityPolicy)
+        headers.set("X-Content-Type-Options", "nosniff")
+        headers.set("Referrer-Policy", "no-referrer")
+        headers.set("X-Frame-Options", "DENY")
+        if noStore { headers.set("Cache-Control", "no-store") }
+    }
+
+    static func applied(to response: HTTPResponse, noStore: Bool) -> HTTPResponse {
+        var response = response
+        apply(to: &response.headers, noStore: noStore)
+        return response
+    }
+}

@@ -1,0 +1,41 @@
+/// Everything the settings page shows.
+///
+/// `fieldErrors` and `enteredValues` are keyed by form field name (`server_url`, `db_uuid`,
+/// `enterprise_code`, `level`): after a rejected form they carry what was wrong and what the
+/// person typed, so nothing has to be typed twice.
+public struct SettingsModel: Sendable, Equatable {
+    public var certificate: CertificateBannerModel
+    public var errorBox: ErrorBoxModel?
+    public var serverURL: String?
+    public var dbUUID: String?
+    /// The stored code. The page only ever shows its last characters (see `EnterpriseCodeMask`).
+    public var storedEnterpriseCode: String?
+    /// `debug`, `info`, `warning` or `error`.
+    public var logLevel: String
+    public var fieldErrors: [String: String]
+    public var enteredValues: [String: String]
+    public var flash: FlashMessageModel?
+    /// Put in a hidden `csrf_token` field of every form.
+    public var csrfToken: String
+
+    public init(
+        certificate: CertificateBannerModel, errorBox: ErrorBoxModel? = nil, serverURL: String? = nil,
+        dbUUID: String? = nil, storedEnterpriseCode: String? = nil, logLevel: String,
+        fieldErrors: [String: String] = [:], enteredValues: [String: String] = [:],
+        flash: FlashMessageModel? = nil, csrfToken: String
+    ) {
+        self.certificate = certificate
+        self.errorBox = errorBox
+        self.serverURL = serverURL
+        self.dbUUID = dbUUID
+        self.storedEnterpriseCode = storedEnterpriseCode
+        self.logLevel = logLevel
+        self.fieldErrors = fieldErrors
+        self.enteredValues = enteredValues
+        self.flash = flash
+        self.csrfToken = csrfToken
+    }
+
+    /// The levels the selector offers, in increasing severity.
+    public static let logLevels = ["debug", "info", "warning", "error"]
+}

@@ -1,0 +1,92 @@
+/// The homepage: the box's identity, its certificate, and what to do about an error.
+public enum HomepageView {
+    /// Seconds between reloads while a check runs; short, because a check is bounded to a few seconds.
+    static let checkingRefreshSeconds = 2
+
+    public static func render(_ model: HomepageModel) -> [UInt8] {
+        PageLayout.render(
+            title: "\(model.identifier) · IoT Box",
+            refreshSeconds: model.isChecking ? checkingRefreshSeconds : nil
+        ) { page in
+            page.element("h1", text: model.identifier)
+            FlashMessageView.render(model.flash, into: &page)
+            if model.isChecking {
+                page.raw(
+                    "<p class=\"notice\" role=\"status\">Checking the certificate… this page refreshes by itself.</p>")
+            }
+            if !model.isSecure, let httpsURL = model.httpsURL {
+                page.element("p", [HTMLAttribute("class", "https-callout")]) { page in
+                    page.element("a", [HTMLAttribute("class", "button"), HTMLAttribute("href", httpsURL)]) { page in
+                        page.raw("Open the secure page (HTTPS)")
+                    }
+                    page.raw(" ")
+                    page.element("span", [HTMLAttribute("class", "https-url")], text: httpsURL)
+                }
+            }
+            ErrorBoxView.render(model.errorBox, into: &page)
+            renderBoxCard(model, into: &page)
+            CertificateBannerView.render(model.certificate, showsPeriod: false, into: &page)
+            renderSandbox(model.sandbox, into: &page)
+        }
+    }
+
+    private static func renderBoxCard(_ model: HomepageModel, into page: inout HTMLBuilder) {
+        page.raw("<section class=\"card\" aria-labelledby=\"box-title\"><h2 id=\"box-title\">This box</h2>")
+        page.open("dl", [HTMLAttribute("class", "facts")])
+        page.element("dt", text: "Name")
+        page.element("dd", text: model.identifier)
+        page.element("dt", text: "IP address")
+        page.element("dd", text: model.ipAddress)
+        page.element("dt", text: "MAC address")
+        page.element("dd", text: model.macAddress)
+        page.element("dt", text: "Version")
+        page.element("dd", text: model.version)
+        page.element("dt", text: "Odoo server")
+        page.element("dd") { page in
+            if let serverURL = model.serverURL {
+                page.element("a", [HTMLAttribute("href", serverURL)], text: serverURL)
+            } else {
+                page.raw("Not connected · <a href=\"/settings#server-title\">Connect</a>")
+            }
+        }
+        page.element("dt", text: "HTTPS address")
+        page.element("dd") { page in
+            if let httpsURL = model.httpsURL {
+                page.element("a", [HTMLAttribute("href", httpsURL)], text: httpsURL)
+            } else {
+                page.raw("Not yet known")
+            }
+        }
+        page.close("dl")
+        page.raw("</section>")
+    }
+
+    private static func renderSandbox(_ sandbox: SandboxModel?, into page: inout HTMLBuilder) {
+        guard let sandbox else { return }
+        page.raw("<section class=\"card sandbox\" aria-labelledby=\"sandbox-title\">")
+        page.raw("<h2 id=\"sandbox-title\">Sandbox certificate service</h2>")
+        page.element("p") { page in
+            page.raw("This box uses a local stand-in for Odoo's certificate service. Enter one of these ")
+            page.raw("credentials in the <a href=\"/settings#credential-title\">settings</a> to try its outcome. ")
+            page.raw("Browsers trust the issued certificates once they trust the ")
+            page.element("a", [HTMLAttribute("href", sandbox.caURL)], text: "sandbox CA certificate")
+            page.raw(".")
+        }
+        page.raw("<div class=\"table-scroll\"><table><caption>Demo databases</caption><thead><tr>")
+        page.raw("<th scope=\"col\">Database</th><th scope=\"col\">db_uuid</th><th scope=\"col\">enterprise_code</th>")
+        page.raw("<th scope=\"col\">Kind</th><th scope=\"col\">Subscription</th><th scope=\"col\">IoT box line</th>")
+        page.raw("<th scope=\"col\">Outcome</th></tr></thead><tbody>")
+        for database in sandbox.databases {
+            page.raw("<tr>")
+            page.element("th", [HTMLAttribute("scope", "row")], text: database.name)
+            page.element("td") { page in page.element("code", text: database.dbUUID) }
+            page.element("td") { page in page.element("code", text: database.enterpriseCode) }
+            page.element("td", text: database.kind)
+            page.element("td", text: database.subscription)
+            page.element("td", text: database.hasIoTBoxLine ? "yes" : "no")
+            page.element("td", text: database.outcome)
+            page.raw("</tr>")
+        }
+        page.raw("</tbody></table></div></section>")
+    }
+}

@@ -1,0 +1,43 @@
+import Testing
+
+@testable import HomepageServer
+
+@Suite struct HostPolicyTests {
+    let policy = HostPolicy(
+        addresses: ["192.168.1.10", "127.0.0.1", "::1", "fe80::1"], hostName: "IoTBox-Shop",
+        certificateSubject: "*.abcd1234.odoo-iot.com")
+
+    @Test(arguments: [
+        "192.168.1.10", "192.168.1.10:8069", "127.0.0.1:1", "[::1]", "[::1]:8443", "[0:0:0:0:0:0:0:1]:80",
+        "localhost", "LOCALHOST:8069", "localhost.", "iotbox-shop", "IoTBox-Shop.:8069",
+        "192-168-1-10.abcd1234.odoo-iot.com:8443", "192-168-1-10.ABCD1234.odoo-iot.com.", "abcd1234.odoo-iot.com",
+    ])
+    func namesOfTheBoxAreAllowed(host: String) {
+        #expect(policy.allows(hostHeader: host))
+    }
+
+    @Test(arguments: [
+        "", " ", "evil.example", "evil.example:8069", "192.168.1.11", "10.0.0.1:8069", "::1", "[::2]",
+        "abcd1234.odoo-iot.com.evil.example", "xabcd1234.odoo-iot.com", "odoo-iot.com", "localhost:abc",
+        "localhost:", "192.168.1.10:8069:1", "user@localhost", "[::1", "[::1]x", "localhost:123456",
+    ])
+    func otherNamesAreRefused(host: String) {
+        #expect(!policy.allows(hostHeader: host))
+    }
+
+    @Test func missingHostIsRefused() {
+        #expect(!policy.allows(hostHeader: nil))
+    }
+
+    @Test func subjectWithoutWildcardIsItsOwnDomain() {
+        let plain = HostPolicy(addresses: [], hostName: nil, certificateSubject: "box.example.com")
+        #expect(plain.allows(hostHeader: "box.example.com"))
+        #expect(!plain.allows(hostHeader: "example.com"))
+    }
+
+    @Test func withoutCertificateOnlyAddressesAndNamesPass() {
+        let bare = HostPolicy(addresses: ["192.168.1.10"], hostName: nil, certificateSubject: nil)
+        #expect(bare.allows(hostHeader: "192.168.1.10"))
+        #expect(!bare.allows(hostHeader: "192-168-1-10.abcd1234.odoo-iot.com"))
+    }
+}

@@ -1,0 +1,75 @@
+import Logging
+import Testing
+
+@testable import HomepageServer
+
+@Suite struct LoggingTests {
+    private func logger(_ label: String, sink: LogFileSink, level: SharedLogLevel) -> Logger {
+        Logger(label: label) { label in HomepageLogHandler(label: label, sink: sink, sharedLevel: level) }
+    }
+
+    @Test func linesGoToTheFileAndTheRing() throws {
+        let directory = WebappScratchDirectory()
+        let sink = try LogFileSink(directory: directory.file("logs"))
+        let log = logger("cert", sink: sink, level: SharedLogLevel(.info))
+        log.info("check started", metadata: ["reason": "visit"])
+        log.debug("not recorded")
+        let lines = sink.recentLines()
+        #expect(lines.count == 1)
+        #expect(lines[0].hasSuffix(" INFO [cert] check started reason=visit"))
+        #expect(directory.read("logs/homepage.log") == lines[0] + "\n")
+        #expect(directory.mode(of: "logs") == 0o700)
+        #expect(directory.mode(of: "logs/homepage.log") == 0o600)
+    }
+
+    @Test func ringKeepsOnlyTheNewestLinesInOrder() throws {
+        let directory = WebappScratchDirectory()
+        let sink = try LogFileSink(directory: directory.path, ringCapacity: 3)
+        for index in 1...5 { sink.append("line \(index)") }
+        #expect(sink.recentLines() == ["line 3", "line 4", "line 5"])
+    }
+
+    @Test func fileRotatesAtItsCapAndKeepsThreeOldFiles() throws {
+        let directory = WebappScratchDirectory()
+        let sink = try LogFileSink(directory: directory.path, maximumFileSize: 20, rotatedFileCount: 3)
+        for index in 1...6 { sink.append("line number \(index)") }  // 14 bytes each: one per file
+        #expect(directory.read("homepage.log") == "line number 6\n")
+        #expect(directory.read("homepage.log.1") == "line number 5\n")
+        #expect(directory.read("homepage.log.3") == "line number 3\n")
+        #expect(directory.read("homepage.log.4") == nil)
+        #expect(directory.entries() == ["homepage.log", "homepage.log.1", "homepage.log.2", "homepage.log.3"])
+    }
+
+    @Test func changingTheLevelReachesEveryLoggerAtOnce() throws {
+        let directory = WebappScratchDirectory()
+        let sink = try LogFileSink(directory: directory.path)
+        let level = SharedLogLevel(.warning)
+        let cert = logger("cert", sink: sink, level: level)
+        var web = logger("web", sink: sink, level: level)
+        cert.info("hidden")
+        web.logLevel = .debug
+        cert.debug("now shown")
+        level.current = .error
+        web.warning("hidden again")
+        #expect(sink.recentLines().count == 1)
+        #expect(sink.recentLines()[0].hasSuffix("[cert] now shown"))
+    }
+
+    @Test func enterpriseCodeNeverReachesTheLog() throws {
+        let directory = WebappScratchDirectory()
+        let sink = try LogFileSink(directory: directory.path)
+        sink.setSecrets(["M1234567890"])
+        let log = logger("web", sink: sink, level: SharedLogLevel(.info))
+        log.info("saved code M1234567890", metadata: ["enterprise_code": "OTHER-CODE"])
+        let content = directory.read("homepage.log") ?? ""
+        #expect(!content.contains("M1234567890"))
+        #expect(!content.contains("OTHER-CODE"))
+        #expect(content.contains("saved code [redacted] enterprise_code=[redacted]"))
+    }
+
+    @Test func levelNamesMapToSwiftLogLevels() {
+        #expect(SharedLogLevel.level(named: "WARNING") == .warning)
+        #expect(SharedLogLevel.level(named: "debug") == .debug)
+        #expect(SharedLogLevel.level(named: "trace") == nil)
+    }
+}
