@@ -72,4 +72,9 @@ static inline void copenssl_general_names_free(GENERAL_NAMES *names) {
     GENERAL_NAMES_free(names);
 }
 
+// SSL_OP_* constants are built with a function-like macro, which Swift does not import.
+static inline long copenssl_op_no_renegotiation(void) { return (long)SSL_OP_NO_RENEGOTIATION; }
+static inline long copenssl_op_ignore_unexpected_eof(void) { return (long)SSL_OP_IGNORE_UNEXPECTED_EOF; }
+static inline long copenssl_op_no_compression(void) { return (long)SSL_OP_NO_COMPRESSION; }
+
 #endif
