@@ -170,17 +170,15 @@ public final class CertificateChecker: Sendable {
                 return (waiters, state.status)
             }
             guard let finished else { continue }
-            if case .failed(let error, _, let retry) = outcome, retry {
-                scheduleRetry(for: error)
-            }
+            if finished.status.nextRetry != nil { scheduleRetry() }
             for waiter in finished.waiters { waiter.completion(finished.status) }
             return
         }
     }
 
     private enum Outcome {
-        /// A usable certificate is on disk (possibly just stored).
-        case certificate(CertificateFacts, RenewalPolicy.Verdict)
+        /// A usable certificate is on disk; `fresh` when this run stored it.
+        case certificate(CertificateFacts, RenewalPolicy.Verdict, fresh: Bool)
         /// `facts` describe a certificate still on disk, if any; `retry` asks for back-off.
         case failed(CertificateError, facts: CertificateFacts?, retry: Bool)
     }
@@ -202,7 +200,7 @@ public final class CertificateChecker: Sendable {
         var usable: CertificateFacts?
         if let current {
             let verdict = configuration.policy.evaluate(current, now: now)
-            if verdict == .valid { return .certificate(current, .valid) }
+            if verdict == .valid { return .certificate(current, .valid, fresh: false) }
             if verdict == .expiring { usable = current }
             logger.info("requesting a new certificate: \(verdict)")
         }
@@ -229,7 +227,7 @@ public final class CertificateChecker: Sendable {
             case .success(let facts):
                 logger.info("certificate stored for \(facts.subjectCommonName), valid until \(facts.notAfter)")
                 reportCertificateEnd(facts.notAfter, serverURL: serverURL)
-                return .certificate(facts, configuration.policy.evaluate(facts, now: now))
+                return .certificate(facts, configuration.policy.evaluate(facts, now: now), fresh: true)
             }
         }
     }
@@ -323,10 +321,18 @@ public final class CertificateChecker: Sendable {
     private func apply(_ outcome: Outcome, to state: inout State) {
         let now = clock.now
         switch outcome {
-        case .certificate(let facts, let verdict):
-            state.consecutiveFailures = 0
+        case .certificate(let facts, let verdict, let fresh):
             state.retryGeneration += 1
-            state.status = snapshot(facts, verdict: verdict, error: nil, now: now, nextRetry: nil)
+            var nextRetry: Date?
+            if fresh && verdict != .valid {
+                // The service handed out a certificate that is already due for renewal: asking
+                // again on every visit would hammer it, so back off as after a failure.
+                state.consecutiveFailures += 1
+                nextRetry = now.addingTimeInterval(backOff(afterFailures: state.consecutiveFailures).timeInterval)
+            } else {
+                state.consecutiveFailures = 0
+            }
+            state.status = snapshot(facts, verdict: verdict, error: nil, now: now, nextRetry: nextRetry)
         case .failed(let error, let facts, let retry):
             var nextRetry: Date?
             if retry {
@@ -362,11 +368,11 @@ public final class CertificateChecker: Sendable {
         return min(delay, configuration.maximumBackOff)
     }
 
-    private func scheduleRetry(for error: CertificateError) {
+    private func scheduleRetry() {
         let (generation, delay) = state.withLock { state in
             (state.retryGeneration, backOff(afterFailures: state.consecutiveFailures))
         }
-        logger.info("next certificate request in \(delay) after \(error.displayCode)")
+        logger.info("next certificate request in \(delay)")
         clock.schedule(after: delay) { [weak self] in
             guard let self else { return }
             guard self.state.withLock({ $0.retryGeneration == generation }) else { return }
