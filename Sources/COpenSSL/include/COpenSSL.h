@@ -38,4 +38,43 @@ static inline long copenssl_ctx_add_extra_chain_cert(SSL_CTX *ctx, X509 *cert) {
     return SSL_CTX_add_extra_chain_cert(ctx, cert);
 }
 
+static inline long copenssl_ctx_add1_chain_cert(SSL_CTX *ctx, X509 *cert) {
+    return SSL_CTX_add1_chain_cert(ctx, cert);
+}
+static inline long copenssl_ctx_set1_groups_list(SSL_CTX *ctx, const char *list) {
+    return SSL_CTX_set1_groups_list(ctx, list);
+}
+static inline long copenssl_ctx_sess_set_cache_size(SSL_CTX *ctx, long size) {
+    return SSL_CTX_sess_set_cache_size(ctx, size);
+}
+static inline long copenssl_set_mode(SSL *ssl, long mode) {
+    return SSL_set_mode(ssl, mode);
+}
+static inline EVP_PKEY *copenssl_generate_ec_p256(void) {
+    return EVP_EC_gen("P-256");
+}
+static inline EVP_PKEY *copenssl_generate_rsa(unsigned int bits) {
+    return EVP_RSA_gen(bits);
+}
+static inline void copenssl_free(void *pointer) {
+    OPENSSL_free(pointer);
+}
+static inline int copenssl_general_names_count(const GENERAL_NAMES *names) {
+    return sk_GENERAL_NAME_num(names);
+}
+// The DNS name at `index`, or NULL when that entry is another kind (IP, email, URI).
+static inline const ASN1_STRING *copenssl_general_names_dns_at(const GENERAL_NAMES *names, int index) {
+    const GENERAL_NAME *name = sk_GENERAL_NAME_value(names, index);
+    if (name == NULL || name->type != GEN_DNS) return NULL;
+    return name->d.dNSName;
+}
+static inline void copenssl_general_names_free(GENERAL_NAMES *names) {
+    GENERAL_NAMES_free(names);
+}
+
+// SSL_OP_* constants are built with a function-like macro, which Swift does not import.
+static inline long copenssl_op_no_renegotiation(void) { return (long)SSL_OP_NO_RENEGOTIATION; }
+static inline long copenssl_op_ignore_unexpected_eof(void) { return (long)SSL_OP_IGNORE_UNEXPECTED_EOF; }
+static inline long copenssl_op_no_compression(void) { return (long)SSL_OP_NO_COMPRESSION; }
+
 #endif

@@ -1,0 +1,390 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// The public face of the certificate lifecycle for the web layer.
+///
+/// `check` returns at once; the work runs on the checker's own queue, one run at a time, and
+/// every trigger that arrives meanwhile joins that run. After a failed request, automatic
+/// retries follow a growing back-off, and visits in between cost nothing but a look at
+/// `status`. A valid certificate costs a `stat` and no network traffic.
+public final class CertificateChecker: Sendable {
+    public struct Configuration: Sendable {
+        /// The certificate service's JSON-RPC endpoint.
+        public var provisioningURL: String
+        /// The box's name, sent with the certificate status update.
+        public var identifier: String
+        public var policy = RenewalPolicy()
+        /// Automatic retry delays after consecutive failures: first, then doubled up to the cap.
+        public var firstBackOff: Duration = .seconds(30)
+        public var maximumBackOff: Duration = .seconds(3600)
+        /// Extra tries of one request after a transient failure or a 5xx, and the pause before each.
+        public var quickRetries = 2
+        public var quickRetryDelay: Duration = .seconds(2)
+        public var dailyCheckInterval: Duration = .seconds(86_400)
+
+        public init(provisioningURL: String, identifier: String) {
+            self.provisioningURL = provisioningURL
+            self.identifier = identifier
+        }
+    }
+
+    private struct Waiter {
+        var id: Int
+        var completion: @Sendable (CertificateStatus) -> Void
+    }
+
+    private struct State {
+        var status = CertificateStatus.initial
+        var settings = CertificateSettings()
+        var running = false
+        var rerunRequested = false
+        var consecutiveFailures = 0
+        /// Bumped whenever a pending automatic retry becomes stale.
+        var retryGeneration = 0
+        var waiters: [Waiter] = []
+        var nextWaiterID = 0
+        var cachedFacts: (version: [CertificateFileStamp], facts: CertificateFacts)?
+    }
+
+    public let configuration: Configuration
+    public let store: CertificateStore
+    private let inspector: any CertificateInspecting
+    private let transport: any ProvisioningTransport
+    private let clock: any CertificateClock
+    private let logger: Logger
+    private let onCertificateStored: @Sendable (_ chainPEM: String, _ keyPEM: String) -> Void
+    private let queue = DispatchQueue(label: "cert.checker")
+    private let state = Mutex(State())
+
+    /// - Parameter onCertificateStored: called on the checker's queue after a new pair is on
+    ///   disk, before anything else happens; the web layer swaps its TLS context there.
+    public init(
+        configuration: Configuration, store: CertificateStore, inspector: any CertificateInspecting,
+        transport: any ProvisioningTransport, settings: CertificateSettings = CertificateSettings(),
+        clock: any CertificateClock = SystemCertificateClock(), logger: Logger = Logger(label: "cert"),
+        onCertificateStored: @escaping @Sendable (_ chainPEM: String, _ keyPEM: String) -> Void = { _, _ in }
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.inspector = inspector
+        self.transport = transport
+        self.clock = clock
+        self.logger = logger
+        self.onCertificateStored = onCertificateStored
+        state.withLock { $0.settings = settings }
+    }
+
+    /// The latest snapshot; cheap, from any thread.
+    public var status: CertificateStatus { state.withLock { $0.status } }
+
+    /// Whether a run is in progress.
+    public var isChecking: Bool { state.withLock { $0.running } }
+
+    /// Finishes a certificate replacement cut short by a crash, runs the first check and
+    /// starts the daily timer. Call once.
+    public func start() {
+        do {
+            try store.recover()
+        } catch {
+            logger.error("cannot recover the certificate files: \(error)")
+        }
+        check(reason: .startup)
+        scheduleDailyCheck()
+    }
+
+    /// Asks for a check and returns at once. During a retry back-off nothing happens unless
+    /// `force` ("Check now"); a run in progress is joined, never doubled.
+    public func check(reason: CheckReason, force: Bool = false) {
+        let now = clock.now
+        let starts = state.withLock { state -> Bool in
+            if state.running {
+                if reason == .settingsChanged { state.rerunRequested = true }
+                return false
+            }
+            if !force, let nextRetry = state.status.nextRetry, now < nextRetry { return false }
+            state.running = true
+            if !state.status.hasUsableCertificate {
+                state.status.state = .checking
+                state.status.error = nil
+            }
+            return true
+        }
+        guard starts else { return }
+        logger.debug("certificate check started", metadata: ["reason": "\(reason.rawValue)"])
+        queue.async { self.runUntilSettled() }
+    }
+
+    /// Calls `completion` with the status once the current run ends, or after `bound` with the
+    /// status as it is then ("checking"). At once when no run is in progress.
+    public func waitForResult(upTo bound: Duration, completion: @escaping @Sendable (CertificateStatus) -> Void) {
+        let registered = state.withLock { state -> (id: Int, status: CertificateStatus?) in
+            guard state.running else { return (-1, state.status) }
+            let id = state.nextWaiterID
+            state.nextWaiterID += 1
+            state.waiters.append(Waiter(id: id, completion: completion))
+            return (id, nil)
+        }
+        if let status = registered.status {
+            completion(status)
+            return
+        }
+        clock.schedule(after: bound) { [weak self] in
+            guard let self else { return }
+            let expired = self.state.withLock { state -> (Waiter, CertificateStatus)? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == registered.id }) else { return nil }
+                return (state.waiters.remove(at: index), state.status)
+            }
+            if let (waiter, status) = expired { waiter.completion(status) }
+        }
+    }
+
+    /// Saves new settings and checks at once, ignoring any back-off: new credentials deserve
+    /// a fresh try.
+    public func updateSettings(serverURL: String?, dbUUID: String?, enterpriseCode: String?) {
+        state.withLock { state in
+            state.settings = CertificateSettings(serverURL: serverURL, dbUUID: dbUUID, enterpriseCode: enterpriseCode)
+            state.consecutiveFailures = 0
+            state.retryGeneration += 1
+            state.status.nextRetry = nil
+        }
+        check(reason: .settingsChanged, force: true)
+    }
+
+    // MARK: - The run, on the checker's queue
+
+    private func runUntilSettled() {
+        while true {
+            let settings = state.withLock { state -> CertificateSettings in
+                state.rerunRequested = false
+                return state.settings
+            }
+            let outcome = runOnce(settings: settings)
+            let finished = state.withLock { state -> (waiters: [Waiter], status: CertificateStatus)? in
+                apply(outcome, to: &state)
+                if state.rerunRequested { return nil }
+                state.running = false
+                let waiters = state.waiters
+                state.waiters = []
+                return (waiters, state.status)
+            }
+            guard let finished else { continue }
+            if finished.status.nextRetry != nil { scheduleRetry() }
+            for waiter in finished.waiters { waiter.completion(finished.status) }
+            return
+        }
+    }
+
+    private enum Outcome {
+        /// A usable certificate is on disk; `fresh` when this run stored it.
+        case certificate(CertificateFacts, RenewalPolicy.Verdict, fresh: Bool)
+        /// `facts` describe a certificate still on disk, if any; `retry` asks for back-off.
+        case failed(CertificateError, facts: CertificateFacts?, retry: Bool)
+    }
+
+    private func runOnce(settings: CertificateSettings) -> Outcome {
+        let now = clock.now
+        guard let serverURL = settings.serverURL, !serverURL.isEmpty else {
+            return .failed(
+                CertificateError(code: .checkNoServer, detail: "no Odoo server is configured"), facts: nil, retry: false
+            )
+        }
+        let current: CertificateFacts?
+        do {
+            current = try currentFacts()
+        } catch {
+            logger.error("cannot read the stored certificate: \(error.detail)")
+            return .failed(error, facts: nil, retry: false)
+        }
+        var usable: CertificateFacts?
+        if let current {
+            let verdict = configuration.policy.evaluate(current, now: now)
+            if verdict == .valid { return .certificate(current, .valid, fresh: false) }
+            if verdict == .expiring { usable = current }
+            logger.info("requesting a new certificate: \(verdict)")
+        }
+        guard let dbUUID = settings.dbUUID, !dbUUID.isEmpty,
+            let code = settings.enterpriseCode, !code.isEmpty
+        else {
+            let missing = [
+                (settings.dbUUID ?? "").isEmpty ? "database UUID" : nil,
+                (settings.enterpriseCode ?? "").isEmpty ? "enterprise code" : nil,
+            ].compactMap { $0 }
+            return .failed(
+                CertificateError(code: .loadNoCredential, detail: "missing: \(missing.joined(separator: " and "))"),
+                facts: usable, retry: false)
+        }
+        switch requestCertificate(dbUUID: dbUUID, enterpriseCode: code) {
+        case .failure(let error):
+            logger.warning("certificate request failed: \(error.displayCode): \(error.detail)")
+            return .failed(error, facts: usable, retry: true)
+        case .success(let provisioned):
+            switch install(provisioned, now: now) {
+            case .failure(let error):
+                logger.error("certificate not installed: \(error.displayCode): \(error.detail)")
+                return .failed(error, facts: usable, retry: true)
+            case .success(let facts):
+                logger.info("certificate stored for \(facts.subjectCommonName), valid until \(facts.notAfter)")
+                reportCertificateEnd(facts.notAfter, serverURL: serverURL)
+                return .certificate(facts, configuration.policy.evaluate(facts, now: now), fresh: true)
+            }
+        }
+    }
+
+    private func currentFacts() throws(CertificateError) -> CertificateFacts? {
+        guard let pair = try store.read() else { return nil }
+        if let cached = state.withLock({ $0.cachedFacts }), cached.version == pair.version { return cached.facts }
+        let facts: CertificateFacts
+        do {
+            facts = try inspector.inspect(chainPEM: pair.chainPEM, keyPEM: pair.keyPEM)
+        } catch {
+            throw CertificateError(
+                code: .checkCertReadException, detail: "\(store.certificatePath): \(error.detail)")
+        }
+        state.withLock { $0.cachedFacts = (pair.version, facts) }
+        return facts
+    }
+
+    /// One request with a few quick tries for failures that tend to pass (timeouts, resets,
+    /// 5xx); a refusal, a TLS failure or a 4xx is final at once.
+    private func requestCertificate(dbUUID: String, enterpriseCode: String) -> Result<
+        ProvisionedCertificate, CertificateError
+    > {
+        let body = ProvisioningProtocol.requestBody(dbUUID: dbUUID, enterpriseCode: enterpriseCode)
+        var attempt = 0
+        while true {
+            attempt += 1
+            logger.info(
+                "requesting a certificate",
+                metadata: ["url": "\(configuration.provisioningURL)", "db_uuid": "\(dbUUID)"])
+            let result: Result<ProvisionedCertificate, CertificateError>
+            let transient: Bool
+            do {
+                let response = try transport.post(url: configuration.provisioningURL, jsonBody: body)
+                result = ProvisioningProtocol.interpret(response, redacting: [enterpriseCode])
+                transient = response.status >= 500
+            } catch {
+                let detail = error.detail.replacingOccurrences(of: enterpriseCode, with: "[redacted]")
+                result = .failure(CertificateError(code: .loadRequestException, detail: detail))
+                transient = error.isTransient
+            }
+            if case .failure = result, transient, attempt <= configuration.quickRetries {
+                clock.sleep(for: configuration.quickRetryDelay)
+                continue
+            }
+            return result
+        }
+    }
+
+    private func install(_ provisioned: ProvisionedCertificate, now: Date) -> Result<CertificateFacts, CertificateError>
+    {
+        let facts: CertificateFacts
+        do {
+            facts = try inspector.inspect(chainPEM: provisioned.chainPEM, keyPEM: provisioned.keyPEM)
+        } catch {
+            return .failure(CertificateError(code: .loadInvalidCertificate, detail: error.detail))
+        }
+        if !facts.keyMatches {
+            return .failure(
+                CertificateError(
+                    code: .loadInvalidCertificate, detail: "the private key does not match the certificate"))
+        }
+        if facts.notAfter <= now {
+            return .failure(
+                CertificateError(
+                    code: .loadInvalidCertificate,
+                    detail: "the certificate expired on \(CertificateStatus.rfc3339(facts.notAfter))"))
+        }
+        do {
+            try store.replace(chainPEM: provisioned.chainPEM, keyPEM: provisioned.keyPEM)
+        } catch {
+            return .failure(error)
+        }
+        onCertificateStored(provisioned.chainPEM, provisioned.keyPEM)
+        return .success(facts)
+    }
+
+    /// Tells the Odoo database when the certificate ends. Best effort: a failure is logged
+    /// and changes nothing.
+    private func reportCertificateEnd(_ end: Date, serverURL: String) {
+        let url = ProvisioningProtocol.statusUpdateURL(serverURL: serverURL)
+        let body = ProvisioningProtocol.statusUpdateBody(identifier: configuration.identifier, certificateEnd: end)
+        do {
+            let response = try transport.post(url: url, jsonBody: body)
+            if response.status != 200 { logger.info("certificate status update answered HTTP \(response.status)") }
+        } catch {
+            logger.info("certificate status update failed: \(error.detail)")
+        }
+    }
+
+    private func apply(_ outcome: Outcome, to state: inout State) {
+        let now = clock.now
+        switch outcome {
+        case .certificate(let facts, let verdict, let fresh):
+            state.retryGeneration += 1
+            var nextRetry: Date?
+            if fresh && verdict != .valid {
+                // The service handed out a certificate that is already due for renewal: asking
+                // again on every visit would hammer it, so back off as after a failure.
+                state.consecutiveFailures += 1
+                nextRetry = now.addingTimeInterval(backOff(afterFailures: state.consecutiveFailures).timeInterval)
+            } else {
+                state.consecutiveFailures = 0
+            }
+            state.status = snapshot(facts, verdict: verdict, error: nil, now: now, nextRetry: nextRetry)
+        case .failed(let error, let facts, let retry):
+            var nextRetry: Date?
+            if retry {
+                state.consecutiveFailures += 1
+                state.retryGeneration += 1
+                nextRetry = now.addingTimeInterval(backOff(afterFailures: state.consecutiveFailures).timeInterval)
+            }
+            if let facts {
+                state.status = snapshot(facts, verdict: .expiring, error: error, now: now, nextRetry: nextRetry)
+            } else {
+                state.status = CertificateStatus(state: .error, error: error, lastCheck: now, nextRetry: nextRetry)
+            }
+        }
+    }
+
+    private func snapshot(
+        _ facts: CertificateFacts, verdict: RenewalPolicy.Verdict, error: CertificateError?, now: Date, nextRetry: Date?
+    ) -> CertificateStatus {
+        CertificateStatus(
+            state: verdict == .valid ? .valid : .expiring, subject: facts.subjectCommonName,
+            notBefore: facts.notBefore, notAfter: facts.notAfter,
+            daysLeft: RenewalPolicy.daysLeft(until: facts.notAfter, now: now), error: error, lastCheck: now,
+            nextRetry: nextRetry)
+    }
+
+    /// 30 s, 60 s, 120 s, … capped at the maximum.
+    func backOff(afterFailures failures: Int) -> Duration {
+        var delay = configuration.firstBackOff
+        for _ in 1..<max(1, failures) {
+            delay *= 2
+            if delay >= configuration.maximumBackOff { return configuration.maximumBackOff }
+        }
+        return min(delay, configuration.maximumBackOff)
+    }
+
+    private func scheduleRetry() {
+        let (generation, delay) = state.withLock { state in
+            (state.retryGeneration, backOff(afterFailures: state.consecutiveFailures))
+        }
+        logger.info("next certificate request in \(delay)")
+        clock.schedule(after: delay) { [weak self] in
+            guard let self else { return }
+            guard self.state.withLock({ $0.retryGeneration == generation }) else { return }
+            self.check(reason: .retry, force: true)
+        }
+    }
+
+    private func scheduleDailyCheck() {
+        clock.schedule(after: configuration.dailyCheckInterval) { [weak self] in
+            guard let self else { return }
+            self.check(reason: .dailyTimer)
+            self.scheduleDailyCheck()
+        }
+    }
+}

@@ -1,0 +1,133 @@
+/// One failure of a certificate check, as a page and `/status.json` show it.
+///
+/// `detail` says precisely what went wrong (which name did not resolve, which TLS check
+/// failed, what the server answered). It must never carry the enterprise code or a key:
+/// it is shown on pages, written to logs and quoted in tickets.
+public struct CertificateError: Error, Sendable, Equatable {
+    public var code: CertificateErrorCode
+    /// The HTTP status the certificate service answered; only for `loadRequestStatus`.
+    public var httpStatus: Int?
+    public var detail: String
+
+    public init(code: CertificateErrorCode, httpStatus: Int? = nil, detail: String) {
+        self.code = code
+        self.httpStatus = httpStatus
+        self.detail = detail
+    }
+
+    /// The code as the documentation writes it, with the status appended when there is
+    /// one: `ERR_IOT_HTTPS_LOAD_REQUEST_STATUS 404`.
+    public var displayCode: String {
+        if let httpStatus { return "\(code.rawValue) \(httpStatus)" }
+        return code.rawValue
+    }
+
+    /// What the error means, in one or two sentences.
+    public var meaning: String {
+        switch code {
+        case .checkNoServer:
+            return "No Odoo server is configured: the IoT system is not connected to an Odoo database yet."
+        case .checkCertReadException:
+            return "The HTTPS certificate file exists but could not be read or understood. The file has been kept."
+        case .loadNoCredential:
+            return "The database UUID or the enterprise (contract) code is missing on the IoT system."
+        case .loadRequestException:
+            return "The IoT system could not reach Odoo's certificate service. This is almost always a network problem."
+        case .loadRequestStatus:
+            let status = httpStatus.map { " (HTTP \($0)\(Self.statusWords($0)))" } ?? ""
+            return "The IoT system reached Odoo's certificate service, but it gave an unexpected answer\(status)."
+        case .loadRequestNoResult:
+            return
+                "The IoT system reached Odoo's certificate service, but the service refused to provide a certificate."
+        case .loadInvalidCertificate:
+            return
+                "The certificate received could not be used (it does not parse, its key does not match, or it has "
+                + "already expired). The previous certificate has been kept."
+        case .storeException:
+            return "The new certificate could not be saved on the IoT system. The previous files are unchanged."
+        }
+    }
+
+    /// What a person can do about it, most likely fix first.
+    public var advice: [String] {
+        switch code {
+        case .checkNoServer:
+            return [
+                "Connect the IoT system to your Odoo database: open the settings (cogs button) and enter the Odoo server address."
+            ]
+        case .checkCertReadException:
+            return [
+                "Check that the certificate file is readable by the IoT system's service and is a PEM certificate.",
+                "Download the logs for the exact reason; raise the log level to debug in the settings for more detail.",
+            ]
+        case .loadNoCredential:
+            return [
+                "Open the settings (cogs button), then Credential, and enter both the database UUID and the enterprise code.",
+                "Both values are shown in your Odoo subscription; check that neither is truncated.",
+            ]
+        case .loadRequestException:
+            var items = [
+                "Check that the IoT system has Internet access.",
+                "A firewall, a router with a built-in firewall, or a VPN may block the connection to the certificate "
+                    + "service. Allow it, or turn the firewall off until the certificate has been obtained.",
+            ]
+            if detail.contains("odoo-iot.com") || detail.mentionsNameResolution {
+                items.append(
+                    "The name could not be resolved. If the router allows it, set its DNS to a public DNS such as "
+                        + "Google DNS (8.8.8.8); otherwise set it on each device that uses the IoT system.")
+            }
+            items.append(
+                "For the full error, download the logs; raise the log level to debug in the settings (cogs button).")
+            items.append(
+                "Network problems are for your system or network administrator; they are beyond Odoo support.")
+            return items
+        case .loadRequestStatus:
+            let status = httpStatus.map(String.init) ?? "3-digit"
+            return [
+                "Open the certificate service's website in a browser to see whether it is down for maintenance; "
+                    + "if so, wait for it to come back and check again.",
+                "If the website works, open a support ticket and quote the \(status) HTTP status code.",
+            ]
+        case .loadRequestNoResult:
+            return [
+                "The database must be a production database: not a copy, a duplicate, a staging or a development one.",
+                "The Odoo subscription must be In Progress and have an IoT box subscription line.",
+                "If the IoT box line was added after the IoT system was connected, refresh this page or press "
+                    + "\"Check now\" to request the certificate again.",
+            ]
+        case .loadInvalidCertificate:
+            return [
+                "Press \"Check now\" to request a new certificate.",
+                "If it happens again, download the logs and open a support ticket with this code.",
+            ]
+        case .storeException:
+            return [
+                "Check that the disk is not full and that the data directory is writable by the IoT system's service.",
+                "Download the logs for the exact file and reason.",
+            ]
+        }
+    }
+
+    private static func statusWords(_ status: Int) -> String {
+        switch status {
+        case 400: return " Bad Request"
+        case 401: return " Unauthorized"
+        case 403: return " Forbidden"
+        case 404: return " Page Not Found"
+        case 429: return " Too Many Requests"
+        case 500: return " Internal Server Error"
+        case 502: return " Bad Gateway"
+        case 503: return " Service Unavailable"
+        case 504: return " Gateway Timeout"
+        default: return ""
+        }
+    }
+}
+
+extension String {
+    /// Whether a transport detail is about name resolution, so DNS advice is worth giving.
+    fileprivate var mentionsNameResolution: Bool {
+        let lowered = lowercased()
+        return lowered.contains("dns") || lowered.contains("resolve")
+    }
+}

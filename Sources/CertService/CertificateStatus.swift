@@ -1,0 +1,100 @@
+import Foundation
+
+/// The state of the box's certificate as pages and `/status.json` show it.
+public enum CertificateState: String, Sendable, Codable, CaseIterable {
+    /// A certificate is stored, usable, and more than the renewal margin away from its end.
+    case valid
+    /// A usable certificate is stored but is due for renewal (or renewal has failed so far).
+    case expiring
+    /// No certificate yet, and no check has said why.
+    case missing
+    /// A check is running and there is no usable certificate to show meanwhile.
+    case checking
+    /// The last check failed and there is no usable certificate.
+    case error
+}
+
+/// An immutable snapshot of the certificate state, safe to hand to any thread. It mirrors
+/// the `certificate` object of `/status.json`.
+public struct CertificateStatus: Sendable, Equatable {
+    public var state: CertificateState
+    /// The certificate's subject common name, e.g. `*.abcd1234.odoo-iot.com`.
+    public var subject: String?
+    public var notBefore: Date?
+    public var notAfter: Date?
+    /// Whole days until `notAfter`, as of `lastCheck`; 0 once expired.
+    public var daysLeft: Int?
+    public var error: CertificateError?
+    public var lastCheck: Date?
+    /// When an automatic retry is due after a failure; nil when none is scheduled.
+    public var nextRetry: Date?
+
+    public init(
+        state: CertificateState, subject: String? = nil, notBefore: Date? = nil, notAfter: Date? = nil,
+        daysLeft: Int? = nil, error: CertificateError? = nil, lastCheck: Date? = nil, nextRetry: Date? = nil
+    ) {
+        self.state = state
+        self.subject = subject
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.daysLeft = daysLeft
+        self.error = error
+        self.lastCheck = lastCheck
+        self.nextRetry = nextRetry
+    }
+
+    /// Before any check has run.
+    public static let initial = CertificateStatus(state: .missing)
+
+    /// Whether the stored certificate can be served over TLS right now.
+    public var hasUsableCertificate: Bool { state == .valid || state == .expiring }
+
+    /// The box's HTTPS address for this certificate, or nil while there is none to serve.
+    public func httpsURL(ipAddress: String, port: Int) -> String? {
+        guard hasUsableCertificate, let subject else { return nil }
+        return Self.httpsURL(ipAddress: ipAddress, subject: subject, port: port)
+    }
+
+    /// `https://` + the IPv4 address with dots as dashes + `.` + the subject without its
+    /// leading `*.`, plus `:PORT` unless 443. A subject without a wildcard names the host
+    /// itself. Nil when a wildcard subject meets an address that is not IPv4, since such a
+    /// name cannot be formed.
+    public static func httpsURL(ipAddress: String, subject: String, port: Int) -> String? {
+        let portSuffix = port == 443 ? "" : ":\(port)"
+        guard subject.hasPrefix("*.") else { return "https://\(subject)\(portSuffix)" }
+        let octets = ipAddress.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return nil }
+        let domain = subject.dropFirst(2)
+        return "https://\(octets.joined(separator: "-")).\(domain)\(portSuffix)"
+    }
+
+    /// The `certificate` object of `/status.json`: every field present, `NSNull` for a
+    /// missing value, times in RFC 3339 UTC. Ready for `JSONSerialization`.
+    public var jsonObject: [String: Any] {
+        func value(_ optional: Any?) -> Any { optional ?? NSNull() }
+        var errorObject: Any = NSNull()
+        if let error {
+            errorObject =
+                [
+                    "code": error.code.rawValue,
+                    "http_status": value(error.httpStatus),
+                    "detail": error.detail,
+                ] as [String: Any]
+        }
+        return [
+            "state": state.rawValue,
+            "subject": value(subject),
+            "not_before": value(notBefore.map(Self.rfc3339)),
+            "not_after": value(notAfter.map(Self.rfc3339)),
+            "days_left": value(daysLeft),
+            "error": errorObject,
+            "last_check": value(lastCheck.map(Self.rfc3339)),
+            "next_retry": value(nextRetry.map(Self.rfc3339)),
+        ]
+    }
+
+    /// `2026-11-01T00:00:00Z`: whole seconds, UTC, as `/status.json` uses everywhere.
+    public static func rfc3339(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+    }
+}

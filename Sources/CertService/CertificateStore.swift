@@ -1,0 +1,135 @@
+import Synchronization
+
+/// A certificate chain and its private key as stored, with the stamps that identify them.
+public struct StoredCertificatePair: Sendable, Equatable {
+    public var chainPEM: String
+    public var keyPEM: String
+    /// Changes whenever either file is replaced; lets callers cache what they derive.
+    public var version: [CertificateFileStamp]
+}
+
+/// Keeps the certificate chain and its key on disk as a pair that is always whole.
+///
+/// `replace` writes both new files beside the old ones, syncs them, then drops a commit
+/// marker before renaming them into place. If the process dies before the marker exists, the
+/// old pair is untouched and `recover()` deletes the leftovers; once it exists, `recover()`
+/// finishes the renames. So after `recover()` the pair is entirely old or entirely new.
+public final class CertificateStore: Sendable {
+    public let certificatePath: String
+    public let keyPath: String
+    private let fileSystem: any CertificateFileSystem
+    /// Reading both files on every homepage visit would be wasteful: keep the last pair and
+    /// re-read only when a stamp changes.
+    private let cache = Mutex<StoredCertificatePair?>(nil)
+
+    public init(
+        certificatePath: String, keyPath: String, fileSystem: any CertificateFileSystem = PosixCertificateFileSystem()
+    ) {
+        self.certificatePath = certificatePath
+        self.keyPath = keyPath
+        self.fileSystem = fileSystem
+    }
+
+    /// `DATA/tls/cert.pem` and `DATA/tls/key.pem`.
+    public convenience init(dataDirectory: String) {
+        self.init(certificatePath: dataDirectory + "/tls/cert.pem", keyPath: dataDirectory + "/tls/key.pem")
+    }
+
+    var markerPath: String { certificatePath + ".commit" }
+    var newCertificatePath: String { certificatePath + ".new" }
+    var newKeyPath: String { keyPath + ".new" }
+
+    /// The stored pair, or nil when there is no certificate file. Costs two `stat` calls when
+    /// nothing changed since the last read.
+    public func read() throws(CertificateError) -> StoredCertificatePair? {
+        do {
+            guard let certificateStamp = try fileSystem.stamp(certificatePath) else { return nil }
+            guard let keyStamp = try fileSystem.stamp(keyPath) else {
+                throw CertificateError(
+                    code: .checkCertReadException,
+                    detail: "certificate file \(certificatePath) exists but key file \(keyPath) is missing")
+            }
+            let version = [certificateStamp, keyStamp]
+            if let cached = cache.withLock({ $0 }), cached.version == version { return cached }
+            let chain = try fileSystem.read(certificatePath)
+            let key = try fileSystem.read(keyPath)
+            guard let chainPEM = String(validating: chain, as: UTF8.self) else {
+                throw CertificateError(
+                    code: .checkCertReadException, detail: "certificate file \(certificatePath) is not PEM text")
+            }
+            guard let keyPEM = String(validating: key, as: UTF8.self) else {
+                throw CertificateError(code: .checkCertReadException, detail: "key file \(keyPath) is not PEM text")
+            }
+            let pair = StoredCertificatePair(chainPEM: chainPEM, keyPEM: keyPEM, version: version)
+            cache.withLock { $0 = pair }
+            return pair
+        } catch let error as CertificateError {
+            throw error
+        } catch {
+            throw CertificateError(code: .checkCertReadException, detail: "cannot read: \(error)")
+        }
+    }
+
+    /// Replaces both files so that they end as the old pair or the new pair, never a mix.
+    /// On failure the old pair stays whole and the error is `ERR_IOT_HTTPS_STORE_EXCEPTION`.
+    public func replace(chainPEM: String, keyPEM: String) throws(CertificateError) {
+        do {
+            try recover()
+            try fileSystem.createDirectories(directory(of: certificatePath), mode: 0o700)
+            try fileSystem.createDirectories(directory(of: keyPath), mode: 0o700)
+        } catch {
+            throw CertificateError(code: .storeException, detail: "cannot prepare the certificate directory: \(error)")
+        }
+        do {
+            try fileSystem.writeDurably(newKeyPath, Array(keyPEM.utf8), mode: 0o600)
+            try fileSystem.writeDurably(newCertificatePath, Array(chainPEM.utf8), mode: 0o644)
+            try syncDirectories()
+            try fileSystem.writeDurably(markerPath, [], mode: 0o600)
+            try fileSystem.syncDirectory(directory(of: markerPath))
+        } catch {
+            // Not committed: the old pair was never touched, only the new files need to go.
+            try? fileSystem.remove(markerPath)
+            try? fileSystem.remove(newKeyPath)
+            try? fileSystem.remove(newCertificatePath)
+            throw CertificateError(code: .storeException, detail: "cannot write the new certificate: \(error)")
+        }
+        do {
+            try rollForward()
+        } catch {
+            // Committed: the next `recover()` (every `replace` and every start) finishes it.
+            throw CertificateError(code: .storeException, detail: "cannot install the new certificate: \(error)")
+        }
+    }
+
+    /// Finishes or undoes a replacement cut short by a crash. Call once on start.
+    public func recover() throws(CertificateFileSystemError) {
+        if try fileSystem.stamp(markerPath) != nil {
+            try rollForward()
+        } else {
+            try fileSystem.remove(newKeyPath)
+            try fileSystem.remove(newCertificatePath)
+        }
+    }
+
+    private func rollForward() throws(CertificateFileSystemError) {
+        if try fileSystem.stamp(newKeyPath) != nil { try fileSystem.rename(newKeyPath, to: keyPath) }
+        if try fileSystem.stamp(newCertificatePath) != nil {
+            try fileSystem.rename(newCertificatePath, to: certificatePath)
+        }
+        try syncDirectories()
+        try fileSystem.remove(markerPath)
+        try fileSystem.syncDirectory(directory(of: markerPath))
+    }
+
+    private func syncDirectories() throws(CertificateFileSystemError) {
+        let certificateDirectory = directory(of: certificatePath)
+        let keyDirectory = directory(of: keyPath)
+        try fileSystem.syncDirectory(certificateDirectory)
+        if keyDirectory != certificateDirectory { try fileSystem.syncDirectory(keyDirectory) }
+    }
+
+    private func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

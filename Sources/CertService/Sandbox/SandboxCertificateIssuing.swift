@@ -1,0 +1,66 @@
+import Foundation
+import HTTPCore
+
+/// Why the sandbox could not issue a certificate or set up its CA.
+public struct SandboxIssuingError: Error, Sendable, Equatable {
+    public var reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
+}
+
+/// Issues the sandbox's certificates.
+public protocol SandboxCertificateIssuing: Sendable {
+    /// The CA certificate clients must trust, as PEM.
+    var caCertificatePEM: String { get }
+    /// A new key and a certificate for it; the chain is leaf first, then the CA.
+    func issue(commonName: String, dnsNames: [String], notBefore: Date, notAfter: Date) throws(SandboxIssuingError)
+        -> (chainPEM: String, keyPEM: String)
+}
+
+/// The sandbox CA on disk: `ca.pem` (0644) and `ca-key.pem` (0600), created once and reused
+/// so that a browser told to trust it keeps trusting it.
+public struct SandboxCertificateAuthority: SandboxCertificateIssuing {
+    private let authority: CertificateAuthority
+    public let caCertificatePEM: String
+
+    /// Loads the CA from `directory`, or creates it there.
+    public init(directory: String) throws(SandboxIssuingError) {
+        let certificatePath = directory + "/ca.pem"
+        let keyPath = directory + "/ca-key.pem"
+        let files = PosixCertificateFileSystem()
+        do {
+            if try files.stamp(certificatePath) != nil {
+                authority = try CertificateAuthority(
+                    certificatePEM: try files.read(certificatePath), keyPEM: try files.read(keyPath))
+            } else {
+                let now = Date()
+                let created = CertificateAuthority.create(
+                    commonName: "IoT Box Sandbox CA",
+                    validity: now.addingTimeInterval(-86_400)...now.addingTimeInterval(10 * 365 * 86_400))
+                try files.createDirectories(directory, mode: 0o700)
+                try files.writeDurably(keyPath, created.key.pkcs8PEM, mode: 0o600)
+                try files.writeDurably(certificatePath, created.certificate.pem, mode: 0o644)
+                authority = created
+            }
+        } catch {
+            throw SandboxIssuingError(reason: "sandbox CA in \(directory): \(error)")
+        }
+        caCertificatePEM = String(decoding: authority.certificate.pem, as: UTF8.self)
+    }
+
+    public func issue(commonName: String, dnsNames: [String], notBefore: Date, notAfter: Date)
+        throws(SandboxIssuingError) -> (chainPEM: String, keyPEM: String)
+    {
+        let key = PrivateKey.generateECP256()
+        do {
+            let leaf = try authority.issue(
+                commonName: commonName, dnsNames: dnsNames, notBefore: notBefore, notAfter: notAfter, key: key)
+            let chain = String(decoding: leaf.pem, as: UTF8.self) + caCertificatePEM
+            return (chain, String(decoding: key.pkcs8PEM, as: UTF8.self))
+        } catch {
+            throw SandboxIssuingError(reason: "\(error)")
+        }
+    }
+}
