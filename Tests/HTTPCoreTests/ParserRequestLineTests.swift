@@ -1,0 +1,141 @@
+import HTTPCore
+import Testing
+
+@Suite struct ParserRequestLineTests {
+    typealias T = ParserTestSupport
+
+    @Test func simpleGetIsParsed() throws {
+        let request = try #require(T.request("GET /index.html?a=1&b HTTP/1.1\r\nHost: box\r\n\r\n"))
+        #expect(request.method == "GET")
+        #expect(request.target == "/index.html?a=1&b")
+        #expect(request.path == "/index.html")
+        #expect(request.query == "a=1&b")
+        #expect(request.version == .http1_1)
+        #expect(request.headers["host"] == "box")
+        #expect(request.body.isEmpty)
+    }
+
+    @Test func pathWithoutQueryHasNilQuery() throws {
+        let request = try #require(T.request("GET /a HTTP/1.1\r\nHost: box\r\n\r\n"))
+        #expect(request.query == nil)
+    }
+
+    @Test func methodIsCaseSensitive() throws {
+        let request = try #require(T.request("get / HTTP/1.1\r\nHost: box\r\n\r\n"))
+        #expect(request.method == "get")
+        #expect(request.method != "GET")
+    }
+
+    @Test func methodMustBeAToken() {
+        #expect(T.errorStatus("GE(T / HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("G\u{01}T / HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+    }
+
+    @Test func unknownTokenMethodIsPassedOn() throws {
+        let request = try #require(T.request("PURGE /x HTTP/1.1\r\nHost: box\r\n\r\n"))
+        #expect(request.method == "PURGE")
+    }
+
+    @Test func twoSpacesBetweenPartsAreRejected() {
+        #expect(T.errorStatus("GET  / HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET /  HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET / HTTP/1.1 \r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET\t/ HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+    }
+
+    @Test func absoluteFormYieldsPathAndQuery() throws {
+        let request = try #require(T.request("GET http://box:8069/settings?x=1 HTTP/1.1\r\nHost: box:8069\r\n\r\n"))
+        #expect(request.path == "/settings")
+        #expect(request.query == "x=1")
+        #expect(request.target == "http://box:8069/settings?x=1")
+    }
+
+    @Test func absoluteFormWithoutPathMeansRoot() throws {
+        let request = try #require(T.request("GET HTTPS://box HTTP/1.1\r\nHost: box\r\n\r\n"))
+        #expect(request.path == "/")
+        #expect(request.query == nil)
+    }
+
+    @Test func absoluteFormWithOtherSchemeIsRejected() {
+        #expect(T.errorStatus("GET ftp://box/ HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET http:///x HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+    }
+
+    @Test func asteriskFormIsOnlyForOptions() throws {
+        let request = try #require(T.request("OPTIONS * HTTP/1.1\r\nHost: box\r\n\r\n"))
+        #expect(request.path == "*")
+        #expect(T.errorStatus("GET * HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+    }
+
+    @Test func authorityFormIsOnlyForConnect() throws {
+        let request = try #require(T.request("CONNECT box:443 HTTP/1.1\r\nHost: box:443\r\n\r\n"))
+        #expect(request.path == "box:443")
+        #expect(T.errorStatus("GET box:443 HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("CONNECT / HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("CONNECT box HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+    }
+
+    @Test func controlCharactersInTargetAreRejected() {
+        #expect(T.errorStatus("GET /a\u{01}b HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET /a\u{7F} HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET /a\rb HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET /a#frag HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+    }
+
+    @Test func nonASCIIBytesInTargetAreRejected() {
+        var parser = HTTPRequestParser()
+        parser.append(Array("GET /".utf8) + [0xC3, 0xA9] + Array(" HTTP/1.1\r\nHost: box\r\n\r\n".utf8))
+        #expect(T.errorStatus(T.drain(&parser)) == 400)
+    }
+
+    @Test func http10IsAcceptedWithoutHost() throws {
+        let request = try #require(T.request("GET / HTTP/1.0\r\n\r\n"))
+        #expect(request.version == .http1_0)
+    }
+
+    @Test func wellFormedOtherVersionsGet505() {
+        #expect(T.errorStatus("GET / HTTP/2.0\r\nHost: box\r\n\r\n") == 505)
+        #expect(T.errorStatus("GET / HTTP/1.2\r\nHost: box\r\n\r\n") == 505)
+        #expect(T.errorStatus("GET / HTTP/0.9\r\nHost: box\r\n\r\n") == 505)
+    }
+
+    @Test func malformedVersionsGet400() {
+        #expect(T.errorStatus("GET / HTTP/1.10\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET / http/1.1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET / HTTP/1\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET / HTTP/a.b\r\nHost: box\r\n\r\n") == 400)
+        #expect(T.errorStatus("GET /\r\nHost: box\r\n\r\n") == 400)
+    }
+
+    @Test func oneLeadingEmptyLineIsIgnored() throws {
+        let request = try #require(T.request("\r\nGET / HTTP/1.1\r\nHost: box\r\n\r\n"))
+        #expect(request.path == "/")
+    }
+
+    @Test func leadingEmptyLineSplitAcrossAppendsIsIgnored() throws {
+        var parser = HTTPRequestParser()
+        parser.append(Array("\r".utf8))
+        #expect(T.isNeedMore(parser.next()))
+        parser.append(Array("\nGET / HTTP/1.1\r\nHost: box\r\n\r\n".utf8))
+        #expect(T.requests(T.drain(&parser)).count == 1)
+    }
+
+    @Test func twoLeadingEmptyLinesAreRejected() {
+        #expect(T.errorStatus("\r\n\r\nGET / HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+    }
+
+    @Test func bareLFLineEndingsAreRejected() {
+        #expect(T.errorStatus("GET / HTTP/1.1\nHost: box\n\n") == 400)
+        #expect(T.errorStatus("GET / HTTP/1.1\r\nHost: box\n\r\n") == 400)
+        #expect(T.errorStatus("\nGET / HTTP/1.1\r\nHost: box\r\n\r\n") == 400)
+    }
+
+    @Test func overlongRequestLineGets414BeforeItsEnd() {
+        let limits = T.limits { $0.maxRequestLineLength = 64 }
+        let partial = "GET /" + String(repeating: "a", count: 100)
+        #expect(T.errorStatus(partial, limits: limits) == 414)
+        let exact = "GET /" + String(repeating: "a", count: 50) + " HTTP/1.1"
+        #expect(exact.utf8.count <= 64)
+        #expect(T.request(exact + "\r\nHost: box\r\n\r\n", limits: limits) != nil)
+    }
+}
