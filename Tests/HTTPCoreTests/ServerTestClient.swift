@@ -54,11 +54,8 @@ final class ServerTestClient {
                 }
             }
         }
-        guard result == 0 else {
-            let code = errno
-            Glibc.close(fd)
-            throw Failure.connectFailed(code)
-        }
+        // No close here: the object is whole, so deinit closes the socket even on this throw.
+        guard result == 0 else { throw Failure.connectFailed(errno) }
     }
 
     deinit {
@@ -69,7 +66,9 @@ final class ServerTestClient {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written <= 0 { return }
             offset += written
         }

@@ -203,7 +203,9 @@ public final class EventLoop: @unchecked Sendable {
                 handler.handleEvents(EventLoopEvents(rawValue: events[index].events))
             }
             if wokenUp { runPendingTasks() }
-            timers.fireDue(now: now)
+            for id in timers.dueIDs(now: now) {
+                if let body = timers.claim(id, now: now) { body() }
+            }
         }
         // Tasks queued after the last iteration still run, so no responder is lost silently.
         runPendingTasks()

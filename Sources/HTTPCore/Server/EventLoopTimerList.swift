@@ -33,19 +33,21 @@ struct EventLoopTimerList {
         return due > now ? due - now : 0
     }
 
-    /// Runs every timer that is due. A body may add or cancel timers; those changes apply
-    /// from the next call on, except that a cancelled timer never runs after its cancellation.
-    mutating func fireDue(now: UInt64) {
-        let dueIDs = entries.filter { $0.due <= now }.map(\.id)
-        for id in dueIDs {
-            guard let index = entries.firstIndex(where: { $0.id == id }) else { continue }
-            let body = entries[index].body
-            if entries[index].interval > 0 {
-                entries[index].due = now + entries[index].interval
-            } else {
-                entries.remove(at: index)
-            }
-            body()
+    /// The timers due at `now`. The loop claims each in turn, so a body that cancels another
+    /// due timer stops it from running, and no body runs while the list is being mutated.
+    func dueIDs(now: UInt64) -> [EventLoopTimerID] {
+        entries.filter { $0.due <= now }.map { EventLoopTimerID(value: $0.id) }
+    }
+
+    /// Re-arms or removes a due timer and returns its body; nil when it was cancelled.
+    mutating func claim(_ id: EventLoopTimerID, now: UInt64) -> (() -> Void)? {
+        guard let index = entries.firstIndex(where: { $0.id == id.value }) else { return nil }
+        let body = entries[index].body
+        if entries[index].interval > 0 {
+            entries[index].due = now + entries[index].interval
+        } else {
+            entries.remove(at: index)
         }
+        return body
     }
 }

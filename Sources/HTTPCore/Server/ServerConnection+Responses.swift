@@ -35,7 +35,7 @@ extension ServerConnection {
             lastActivityAt = worker.loop.now
         }
         var taken = 0
-        for slot in slots {
+        for (index, slot) in slots.enumerated() {
             switch slot {
             case .waiting:
                 break
@@ -43,7 +43,9 @@ extension ServerConnection {
                 output.append(contentsOf: bytes)
                 taken += 1
                 continue
-            case .ready(let response, let facts):
+            case .ready(let response, var facts):
+                // Shutting down: the last answer owed closes the connection.
+                if worker.draining && index == slots.count - 1 { facts.keepAlive = false }
                 let closes = ServerResponseEncoder.encode(
                     response, for: facts, date: worker.date.bytes, serverName: worker.context.serverNameBytes,
                     into: &output)

@@ -197,7 +197,8 @@ final class ServerConnection: EventLoopFileHandler {
                 stopsParsing = true
                 var headers = HTTPHeaders()
                 headers.add("Content-Type", "text/plain; charset=utf-8")
-                let response = HTTPResponse(status: error.status, headers: headers, body: Array("\(error.reason)\n".utf8))
+                let response = HTTPResponse(
+                    status: error.status, headers: headers, body: Array("\(error.reason)\n".utf8))
                 enqueue(.ready(response, .init(isHead: false, version: .http1_1, keepAlive: false)))
                 return
             }

@@ -34,7 +34,8 @@ enum ServerListenSocket {
             throw .invalidAddress(host)
         }
 
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .socketFailed(operation: "socket", errno: errno) }
         do throws(HTTPServerError) {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR")
@@ -45,7 +46,9 @@ enum ServerListenSocket {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
             }
             guard bound == 0 else { throw HTTPServerError.socketFailed(operation: "bind", errno: errno) }
-            guard Glibc.listen(fd, 511) == 0 else { throw HTTPServerError.socketFailed(operation: "listen", errno: errno) }
+            guard Glibc.listen(fd, 511) == 0 else {
+                throw HTTPServerError.socketFailed(operation: "listen", errno: errno)
+            }
             return (fd, try localPort(of: fd))
         } catch {
             close(fd)
