@@ -1,0 +1,53 @@
+import Glibc
+
+/// The server's limits, each named, documented and with a safe default, after Go's
+/// `net/http.Server` timeouts and nginx's per-client limits. A limit that is hit closes that
+/// connection only.
+public struct HTTPServerConfiguration: Sendable {
+    /// Sizes a client controls in a request (request line, headers, body); each has a status.
+    public var parserLimits = HTTPParserLimits()
+
+    /// The whole request head must arrive within this time from its first byte (slowloris
+    /// defence, Go's `ReadHeaderTimeout`). Past it: 408, then close.
+    public var headerTimeout: Duration = .seconds(10)
+
+    /// The whole body must arrive within this time from the end of the head. Past it: 408,
+    /// then close.
+    public var bodyTimeout: Duration = .seconds(30)
+
+    /// A pending response must make progress at least this often (nginx's `send_timeout`: the
+    /// time between two successful writes, so a slow but live download is not cut). Past it:
+    /// close.
+    public var writeTimeout: Duration = .seconds(30)
+
+    /// A keep-alive connection with no request under way is closed silently after this long.
+    public var idleTimeout: Duration = .seconds(60)
+
+    /// A TLS handshake must finish within this time from the accept. Past it: close.
+    public var handshakeTimeout: Duration = .seconds(10)
+
+    /// Most open connections across all listeners and workers. A connection accepted beyond
+    /// it is closed at once, so the box keeps serving the ones it has.
+    public var maxConnections: Int = 1024
+
+    /// Requests served on one connection before it is closed (after answering the last one
+    /// with `Connection: close`), as nginx's `keepalive_requests`.
+    public var maxRequestsPerConnection: Int = 1000
+
+    /// Requests parsed but not yet answered on one connection (pipelining depth). Reading
+    /// pauses while it is reached, so a client cannot queue unbounded work.
+    public var maxPipelinedRequests: Int = 16
+
+    /// Event-loop threads; each owns its connections for their whole life.
+    public var workers: Int = HTTPServerConfiguration.processorCount
+
+    /// The `Server` header value.
+    public var serverName: String = HTTPCore.serverName
+
+    public init() {}
+
+    /// The number of processors online, at least 1.
+    public static var processorCount: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}

@@ -1,0 +1,28 @@
+import Synchronization
+
+/// What every worker of one server shares: configuration, handler and the connection count.
+/// Immutable apart from the atomic counter, so it crosses threads freely.
+final class ServerContext: Sendable {
+    let configuration: HTTPServerConfiguration
+    let handler: any HTTPHandler
+    let serverNameBytes: [UInt8]
+    let openConnections = Atomic<Int>(0)
+
+    // Timeouts in milliseconds, converted once instead of on every deadline update.
+    let headerTimeoutMs: UInt64
+    let bodyTimeoutMs: UInt64
+    let writeTimeoutMs: UInt64
+    let idleTimeoutMs: UInt64
+    let handshakeTimeoutMs: UInt64
+
+    init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+        serverNameBytes = Array(configuration.serverName.utf8)
+        headerTimeoutMs = configuration.headerTimeout.eventLoopMilliseconds
+        bodyTimeoutMs = configuration.bodyTimeout.eventLoopMilliseconds
+        writeTimeoutMs = configuration.writeTimeout.eventLoopMilliseconds
+        idleTimeoutMs = configuration.idleTimeout.eventLoopMilliseconds
+        handshakeTimeoutMs = configuration.handshakeTimeout.eventLoopMilliseconds
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Glibc
+
+/// The command line (CONTRACT section 2). Every flag is parsed and kept; the certificate
+/// flags are carried for the parts of the box that will use them.
+struct Flags: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "homepage-server",
+        abstract: "Serve the IoT box homepage over HTTP, and over HTTPS once a certificate exists.")
+
+    enum LogLevel: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case debug, info, warning, error
+    }
+
+    @Option(name: .customLong("data-dir"), help: "Settings, certificate, key and logs (created 0700 if missing).")
+    var dataDir: String = "./iot-box-data"
+
+    @Option(help: "Address of both listeners.")
+    var bind: String = "0.0.0.0"
+
+    @Option(name: .customLong("http-port"), help: "Plain HTTP port; 0 picks a free port.")
+    var httpPort: Int = 8069
+
+    @Option(name: .customLong("https-port"), help: "TLS port, opened once a valid certificate exists; 0 picks one.")
+    var httpsPort: Int = 8443
+
+    @Option(name: .customLong("provisioning-url"), help: "The certificate service.")
+    var provisioningURL: String = "https://www.odoo.com/odoo-enterprise/iot/x509"
+
+    @Option(name: .customLong("ca-file"), help: "Extra trusted CA certificates (PEM) for outgoing TLS.")
+    var caFile: String?
+
+    @Option(name: .customLong("cert-file"), help: "Certificate chain (default: DATA/tls/cert.pem).")
+    var certFile: String?
+
+    @Option(name: .customLong("key-file"), help: "Private key (default: DATA/tls/key.pem).")
+    var keyFile: String?
+
+    @Option(name: .customLong("public-dir"), help: "Static assets (default: the package's Public/).")
+    var publicDir: String?
+
+    @Option(name: .customLong("log-level"), help: "debug, info, warning or error.")
+    var logLevel: LogLevel = .warning
+
+    @Flag(help: "Run the built-in certificate sandbox on loopback and use it.")
+    var sandbox = false
+
+    @Option(help: "Event-loop threads (default: number of cores).")
+    var workers: Int = Flags.processorCount
+
+    var resolvedCertFile: String { certFile ?? dataDir + "/tls/cert.pem" }
+    var resolvedKeyFile: String { keyFile ?? dataDir + "/tls/key.pem" }
+
+    func validate() throws {
+        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
+        guard (0...65535).contains(httpsPort) else { throw ValidationError("--https-port must be 0...65535") }
+        guard (1...1024).contains(workers) else { throw ValidationError("--workers must be 1...1024") }
+        guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
+    }
+
+    static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
