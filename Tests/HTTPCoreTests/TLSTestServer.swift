@@ -13,6 +13,10 @@ final class TLSTestServer: Sendable {
         case respond([UInt8])
         /// Closes with SO_LINGER 0 after the request head, which sends a TCP reset.
         case resetAfterRequest
+        /// Reads the request head and then says nothing until the client gives up or the server stops.
+        case neverAnswer
+        /// Writes these bytes right after accepting, before any handshake or request (plain TCP).
+        case greet([UInt8])
     }
 
     struct Observation: Sendable {
@@ -74,6 +78,11 @@ final class TLSTestServer: Sendable {
             return observation
         }
         defer { close(socket) }
+        if case .greet(let bytes) = behaviour {
+            _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            _ = waitFor(socket, events: Int16(POLLIN))
+            return observation
+        }
         guard drive(socket, { transport.handshake() }) != nil else { return observation }
         observation.handshakeSucceeded = true
         observation.alpn = (transport as? TLSTransport)?.negotiatedALPN
@@ -102,6 +111,11 @@ final class TLSTestServer: Sendable {
         case .resetAfterRequest:
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             _ = setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        case .neverAnswer:
+            var sink = [UInt8](repeating: 0, count: 1024)
+            while sink.withUnsafeMutableBytes({ buffer in drive(socket, { transport.read(into: buffer) }) }) != nil {}
+        case .greet:
+            break
         }
         return observation
     }
