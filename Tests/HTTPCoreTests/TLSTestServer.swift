@@ -66,12 +66,15 @@ final class TLSTestServer: Sendable {
             let socket = accept(listener, nil, nil)
             guard socket >= 0 else { continue }
             _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
-            let observation = handle(socket: socket, factory: factory, behaviour: behaviour)
-            recorded.withLock { $0.append(observation) }
+            if let observation = handle(socket: socket, factory: factory, behaviour: behaviour) {
+                recorded.withLock { $0.append(observation) }
+            }
         }
     }
 
-    private func handle(socket: Int32, factory: (any TransportFactory)?, behaviour: Behaviour) -> Observation {
+    /// Serves one connection. The observation is recorded before the answer is sent (so a client
+    /// that has its answer can rely on it), or returned when the connection ended earlier.
+    private func handle(socket: Int32, factory: (any TransportFactory)?, behaviour: Behaviour) -> Observation? {
         var observation = Observation(handshakeSucceeded: false, alpn: nil, requestHead: "")
         guard let transport = try? factory?.makeTransport(socket: socket) ?? TestPlainTransport(socket: socket) else {
             close(socket)
@@ -96,6 +99,7 @@ final class TLSTestServer: Sendable {
         }
         observation.requestHead = String(decoding: head, as: UTF8.self)
         guard head.containsHeadEnd else { return observation }
+        recorded.withLock { $0.append(observation) }
 
         switch behaviour {
         case .respond(let bytes):
@@ -117,7 +121,7 @@ final class TLSTestServer: Sendable {
         case .greet:
             break
         }
-        return observation
+        return nil
     }
 
     /// Repeats `step` until it makes progress, waiting on the socket as it asks; nil when the
