@@ -115,4 +115,24 @@ import Testing
                 client(caFile: missing), "https://127.0.0.1:\(server.port)/")
         }
     }
+
+    @Test func largeAndCloseDelimitedBodiesArriveWhole() throws {
+        let ca = TLSTestSupport.makeCA()
+        let leaf = try TLSTestSupport.makeLeaf(ca, names: ["localhost"])
+        let context = try TLSServerContext(
+            certificateChainPEM: leaf.certificate.pem, privateKeyPEM: leaf.key.pkcs8PEM)
+        // Larger than several TLS records, and framed only by close_notify.
+        let payload = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        let server = try TLSTestServer(
+            factory: TLSTransportFactory(holder: TLSContextHolder(context)),
+            behaviour: .respond(Array("HTTP/1.1 200 OK\r\n\r\n".utf8) + payload))
+        defer { server.stop() }
+        try TLSTestSupport.withTemporaryDirectory { directory in
+            let caFile = directory.appendingPathComponent("ca.pem")
+            try Data(ca.certificate.pem).write(to: caFile)
+            let response = try client(caFile: caFile.path).send(
+                HTTPClientRequest(url: "https://localhost:\(server.port)/big"))
+            #expect(response.body == payload)
+        }
+    }
 }
