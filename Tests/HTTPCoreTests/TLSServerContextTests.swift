@@ -48,16 +48,6 @@ import Testing
         #expect(output.status != 0)
     }
 
-    @Test(arguments: ["-tls1_1", "-tls1"])
-    func oldProtocolVersionsAreRefused(_ version: String) throws {
-        let (server, _, _) = try startServer(TLSTestSupport.makeCA())
-        defer { server.stop() }
-        // SECLEVEL=0 lets the client offer the old version, so a failure is the server's refusal.
-        let output = try sClient(server.port, [version, "-cipher", "DEFAULT@SECLEVEL=0"])
-        #expect(output.status != 0)
-        #expect(!output.standardOutput.contains("Cipher is ECDHE"))
-    }
-
     @Test func alpnSelectsHTTP11() throws {
         let (server, _, _) = try startServer(TLSTestSupport.makeCA())
         defer { server.stop() }

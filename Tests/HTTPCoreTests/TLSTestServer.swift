@@ -13,6 +13,10 @@ final class TLSTestServer: Sendable {
         case respond([UInt8])
         /// Closes with SO_LINGER 0 after the request head, which sends a TCP reset.
         case resetAfterRequest
+        /// Reads the request head and then says nothing until the client gives up or the server stops.
+        case neverAnswer
+        /// Writes these bytes right after accepting, before any handshake or request (plain TCP).
+        case greet([UInt8])
     }
 
     struct Observation: Sendable {
@@ -62,18 +66,26 @@ final class TLSTestServer: Sendable {
             let socket = accept(listener, nil, nil)
             guard socket >= 0 else { continue }
             _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
-            let observation = handle(socket: socket, factory: factory, behaviour: behaviour)
-            recorded.withLock { $0.append(observation) }
+            if let observation = handle(socket: socket, factory: factory, behaviour: behaviour) {
+                recorded.withLock { $0.append(observation) }
+            }
         }
     }
 
-    private func handle(socket: Int32, factory: (any TransportFactory)?, behaviour: Behaviour) -> Observation {
+    /// Serves one connection. The observation is recorded before the answer is sent (so a client
+    /// that has its answer can rely on it), or returned when the connection ended earlier.
+    private func handle(socket: Int32, factory: (any TransportFactory)?, behaviour: Behaviour) -> Observation? {
         var observation = Observation(handshakeSucceeded: false, alpn: nil, requestHead: "")
         guard let transport = try? factory?.makeTransport(socket: socket) ?? TestPlainTransport(socket: socket) else {
             close(socket)
             return observation
         }
         defer { close(socket) }
+        if case .greet(let bytes) = behaviour {
+            _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            _ = waitFor(socket, events: Int16(POLLIN))
+            return observation
+        }
         guard drive(socket, { transport.handshake() }) != nil else { return observation }
         observation.handshakeSucceeded = true
         observation.alpn = (transport as? TLSTransport)?.negotiatedALPN
@@ -87,6 +99,7 @@ final class TLSTestServer: Sendable {
         }
         observation.requestHead = String(decoding: head, as: UTF8.self)
         guard head.containsHeadEnd else { return observation }
+        recorded.withLock { $0.append(observation) }
 
         switch behaviour {
         case .respond(let bytes):
@@ -102,8 +115,13 @@ final class TLSTestServer: Sendable {
         case .resetAfterRequest:
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             _ = setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        case .neverAnswer:
+            var sink = [UInt8](repeating: 0, count: 1024)
+            while sink.withUnsafeMutableBytes({ buffer in drive(socket, { transport.read(into: buffer) }) }) != nil {}
+        case .greet:
+            break
         }
-        return observation
+        return nil
     }
 
     /// Repeats `step` until it makes progress, waiting on the socket as it asks; nil when the

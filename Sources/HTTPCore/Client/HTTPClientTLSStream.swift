@@ -63,6 +63,7 @@ final class HTTPClientTLSStream: HTTPClientByteStream {
     private func handshake(host: String, deadline: ContinuousClock.Instant) throws(HTTPClientError) {
         while true {
             OpenSSLErrorQueue.clear()
+            errno = 0
             let result = SSL_connect(ssl)
             if result == 1 { return }
             let savedErrno = errno
@@ -89,6 +90,7 @@ final class HTTPClientTLSStream: HTTPClientByteStream {
         var offset = 0
         while offset < bytes.count {
             OpenSSLErrorQueue.clear()
+            errno = 0
             var written = 0
             let result = bytes.withUnsafeBytes {
                 SSL_write_ex(ssl, $0.baseAddress! + offset, $0.count - offset, &written)
@@ -104,6 +106,7 @@ final class HTTPClientTLSStream: HTTPClientByteStream {
     func read(into buffer: inout [UInt8], deadline: ContinuousClock.Instant) throws(HTTPClientError) -> Int {
         while true {
             OpenSSLErrorQueue.clear()
+            errno = 0
             var count = 0
             let result = buffer.withUnsafeMutableBytes { SSL_read_ex(ssl, $0.baseAddress, $0.count, &count) }
             if result == 1 { return count }

@@ -43,6 +43,7 @@ public final class TLSTransport: ConnectionTransport {
     public func handshake() -> TransportResult {
         if hasFailed { return .failed("connection already failed") }
         OpenSSLErrorQueue.clear()
+        errno = 0
         let result = SSL_do_handshake(ssl)
         if result == 1 { return .bytes(0) }
         return classify(result)
@@ -52,6 +53,7 @@ public final class TLSTransport: ConnectionTransport {
         if hasFailed { return .failed("connection already failed") }
         guard let base = buffer.baseAddress, buffer.count > 0 else { return .bytes(0) }
         OpenSSLErrorQueue.clear()
+        errno = 0
         var count = 0
         let result = SSL_read_ex(ssl, base, buffer.count, &count)
         if result == 1 { return .bytes(count) }
@@ -63,6 +65,7 @@ public final class TLSTransport: ConnectionTransport {
         // A zero-length SSL_write has no defined meaning; nothing to send is simply done.
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .bytes(0) }
         OpenSSLErrorQueue.clear()
+        errno = 0
         var count = 0
         let result = SSL_write_ex(ssl, base, bytes.count, &count)
         if result == 1 { return .bytes(count) }
