@@ -11,7 +11,7 @@ import Testing
 
     /// A minimal ClientHello offering `version` (no supported_versions extension, so this is
     /// the highest version the client speaks) with ECDHE-ECDSA suites and P-256/X25519.
-    private static func clientHello(version: UInt16) -> [UInt8] {
+    static func clientHello(version: UInt16) -> [UInt8] {
         let suites = ecdheECDSAWithAES128GCM + ecdheECDSAWithAES128CBC
         let extensions: [UInt8] =
             [0x00, 0x0A, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1D, 0x00, 0x17]  // supported_groups
@@ -28,7 +28,7 @@ import Testing
     }
 
     /// Sends `hello` to the server and returns the first bytes of its answer.
-    private static func firstAnswer(port: Int, hello: [UInt8]) throws -> [UInt8] {
+    static func firstAnswer(port: Int, hello: [UInt8]) throws -> [UInt8] {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
