@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertService
 import Glibc
 import HTTPCore
 import Logging
@@ -25,20 +26,6 @@ do {
     exitWithUsageError(message)
 }
 
-let logLevel: Logger.Level =
-    switch flags.logLevel {
-    case .debug: .debug
-    case .info: .info
-    case .warning: .warning
-    case .error: .error
-    }
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = logLevel
-    return handler
-}
-let logger = Logger(label: "homepage-server")
-
 // Signals are blocked before any thread starts, so every thread inherits the mask and the
 // main thread alone takes SIGTERM/SIGINT through sigwait: no code runs in a signal handler.
 var stopSignals = sigset_t()
@@ -47,12 +34,48 @@ sigaddset(&stopSignals, SIGTERM)
 sigaddset(&stopSignals, SIGINT)
 pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
+do {
+    try DataDirectory.prepare(flags.dataDir)
+} catch {
+    exitWithUsageError(error.description)
+}
+
+let logSink: LogFileSink
+do {
+    logSink = try LogFileSink(directory: flags.dataDir + "/logs")
+} catch {
+    exitWithUsageError("cannot open the log in \(flags.dataDir)/logs: \(error)")
+}
+let settings = BoxSettings(path: flags.dataDir + "/odoo.conf")
+let savedLevel = settings.current[.logLevel].flatMap(SharedLogLevel.level(named:))
+let logLevel = SharedLogLevel(savedLevel ?? SharedLogLevel.level(named: flags.logLevel.rawValue) ?? .warning)
+HomepageLogHandler.bootstrap(sink: logSink, level: logLevel)
+logSink.setSecrets([settings.current[.enterpriseCode]].compactMap { $0 })
+let logger = Logger(label: "homepage")
+if let damage = settings.damage { logger.error("\(damage)") }
+
+let csrf: CSRFProtection
+do {
+    csrf = try CSRFProtection.loadOrCreate(at: flags.dataDir + "/" + CSRFProtection.fileName)
+} catch {
+    exitWithUsageError("cannot keep the form secret in \(flags.dataDir): \(error)")
+}
+
+let sandbox: SandboxRuntime?
+if flags.sandbox {
+    do {
+        sandbox = try SandboxRuntime(dataDirectory: flags.dataDir)
+    } catch {
+        exitWithUsageError("cannot start the certificate sandbox: \(error)")
+    }
+} else {
+    sandbox = nil
+}
+
 var configuration = HTTPServerConfiguration()
 configuration.workers = flags.workers
-let publicDirectory = flags.publicDir ?? PublicDirectory.locate()
-let server = HTTPServer(
-    configuration: configuration, handler: HomepageRoutes.makeRouter(publicDirectory: publicDirectory))
-
+let handlerSlot = HandlerSlot()
+let server = HTTPServer(configuration: configuration, handler: handlerSlot)
 let httpListener: ListenerInfo
 do {
     httpListener = try server.listen(host: flags.bind, port: flags.httpPort)
@@ -60,27 +83,65 @@ do {
     exitWithUsageError("cannot listen on \(flags.bind) port \(flags.httpPort): \(describe(error))")
 }
 
-do {
-    try DataDirectory.prepare(flags.dataDir)
-} catch {
-    exitWithUsageError(error.description)
+let keyFile = flags.resolvedKeyFile
+if access(keyFile, F_OK) == 0 {
+    do {
+        if try tightenPrivateKeyPermissions(path: keyFile) {
+            logger.warning(
+                "the private key was readable by others; its mode is now 0600", metadata: ["path": "\(keyFile)"])
+        }
+    } catch {
+        logger.error("the private key's permissions could not be tightened: \(error)")
+    }
 }
+
+let machine = MachineInfo.current()
+var clientConfiguration = HTTPClient.Configuration(extraCAFile: sandbox?.caFile ?? flags.caFile)
+clientConfiguration.totalTimeout = .seconds(20)
+let relay = CertificateStoredRelay()
+let config = settings.current
+let checker = CertificateChecker(
+    configuration: .init(
+        provisioningURL: sandbox?.provisioningURL ?? flags.provisioningURL, identifier: machine.identifier),
+    store: CertificateStore(certificatePath: flags.resolvedCertFile, keyPath: keyFile),
+    inspector: OpenSSLCertificateInspector(),
+    transport: HTTPClientProvisioningTransport(client: HTTPClient(configuration: clientConfiguration)),
+    settings: CertificateSettings(
+        serverURL: config[.remoteServer] ?? sandbox?.baseURL, dbUUID: config[.dbUUID],
+        enterpriseCode: config[.enterpriseCode]),
+    logger: Logger(label: "cert"),
+    onCertificateStored: { relay.forward(chainPEM: $0, keyPEM: $1) })
+
+let app = HomepageApp(
+    options: .init(
+        dataDirectory: flags.dataDir, bind: flags.bind, httpsPort: flags.httpsPort,
+        provisioningURL: flags.provisioningURL, extraCAFile: flags.caFile, certificateFile: flags.resolvedCertFile,
+        keyFile: keyFile, publicDirectory: flags.publicDir ?? PublicDirectory.locate(),
+        initialLogLevel: flags.logLevel.rawValue, sandbox: flags.sandbox),
+    settings: settings, machine: machine, csrf: csrf, logSink: logSink, logLevel: logLevel, checker: checker,
+    https: HTTPSListener(server: server, host: flags.bind, port: flags.httpsPort, logger: logger),
+    sandbox: sandbox)
+relay.connect { app.certificateStored(chainPEM: $0, keyPEM: $1) }
+handlerSlot.fill(WebRoutes.makeHandler(app: app))
 
 do {
     try server.start()
 } catch {
     exitWithUsageError("cannot start the server: \(describe(error))")
 }
-logger.info("serving", metadata: ["url": "\(httpListener.url)", "public-dir": "\(publicDirectory)"])
+logger.notice("serving", metadata: ["url": "\(httpListener.url)", "public-dir": "\(app.options.publicDirectory)"])
 print(httpListener.url)
 // Scripts read this line through a pipe, where stdout is block-buffered.
 fflush(nil)
+app.serveStoredCertificateIfUsable()
+checker.start()
 
 var received: Int32 = 0
 sigwait(&stopSignals, &received)
-logger.info("stopping", metadata: ["signal": "\(received)"])
+logger.notice("stopping", metadata: ["signal": "\(received)"])
 server.shutdown(gracePeriod: .seconds(5))
 server.waitUntilStopped()
+sandbox?.stop()
 exit(0)
 
 func describe(_ error: HTTPServerError) -> String {

@@ -8,6 +8,7 @@ import time
 import urllib.parse
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -32,7 +33,13 @@ class Walk:
         return path
 
     def text(self) -> str:
-        return self.driver.find_element(By.TAG_NAME, "body").text
+        # A page that refreshes itself can replace <body> between finding and reading it.
+        for _ in range(20):
+            try:
+                return self.driver.find_element(By.TAG_NAME, "body").text
+            except (StaleElementReferenceException, NoSuchElementException):
+                time.sleep(0.1)
+        return ""
 
     def wait_for_text(self, *needles: str, label: str) -> str:
         """Waits (bounded) until the page shows every needle; the page refreshes itself while

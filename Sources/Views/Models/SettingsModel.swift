@@ -17,13 +17,16 @@ public struct SettingsModel: Sendable, Equatable {
     public var flash: FlashMessageModel?
     /// Put in a hidden `csrf_token` field of every form.
     public var csrfToken: String
+    /// A check is running: the page says so and reloads itself until it ends.
+    public var isChecking: Bool
 
     public init(
         certificate: CertificateBannerModel, errorBox: ErrorBoxModel? = nil, serverURL: String? = nil,
         dbUUID: String? = nil, storedEnterpriseCode: String? = nil, logLevel: String,
         fieldErrors: [String: String] = [:], enteredValues: [String: String] = [:],
-        flash: FlashMessageModel? = nil, csrfToken: String
+        flash: FlashMessageModel? = nil, csrfToken: String, isChecking: Bool = false
     ) {
+        self.isChecking = isChecking
         self.certificate = certificate
         self.errorBox = errorBox
         self.serverURL = serverURL

@@ -25,7 +25,7 @@ public enum HomepageView {
             }
             ErrorBoxView.render(model.errorBox, into: &page)
             renderBoxCard(model, into: &page)
-            CertificateBannerView.render(model.certificate, showsPeriod: false, into: &page)
+            CertificateBannerView.render(model.certificate, showsPeriod: true, into: &page)
             renderSandbox(model.sandbox, into: &page)
         }
     }

@@ -1,7 +1,10 @@
 /// The settings ("cogs") page: certificate, Odoo server, credential, log level, logs.
 public enum SettingsView {
     public static func render(_ model: SettingsModel) -> [UInt8] {
-        PageLayout.render(title: "Settings · IoT Box", showsSettingsLink: false) { page in
+        PageLayout.render(
+            title: "Settings · IoT Box", refreshSeconds: model.isChecking ? HomepageView.checkingRefreshSeconds : nil,
+            showsSettingsLink: false
+        ) { page in
             page.raw("<p class=\"back\"><a href=\"/\">← Homepage</a></p>")
             page.raw("<h1>Settings</h1>")
             FlashMessageView.render(model.flash, into: &page)

@@ -1,0 +1,56 @@
+import Foundation
+import Synchronization
+
+/// `odoo.conf` as the web layer uses it. A damaged file is reported on every page and never
+/// replaced: saving is refused until a person fixes or removes it.
+final class BoxSettings: Sendable {
+    let path: String
+    private let store: Mutex<OdooConfigStore?>
+    private let problem: Mutex<String?>
+
+    init(path: String) {
+        self.path = path
+        do {
+            store = Mutex(try OdooConfigStore(path: path))
+            problem = Mutex(nil)
+        } catch {
+            store = Mutex(nil)
+            problem = Mutex(Self.damagedMessage(path: path, error: error))
+        }
+    }
+
+    /// Why settings cannot be read or saved, for the pages; nil when all is well.
+    var damage: String? { problem.withLock { $0 } }
+
+    var current: OdooConfig { store.withLock { $0?.current ?? OdooConfig() } }
+
+    /// Applies `change` and writes the file atomically; throws a message fit for a person.
+    func update(_ change: (inout OdooConfig) -> Void) throws(SettingsSaveError) -> OdooConfig {
+        try store.withLock { store throws(SettingsSaveError) -> OdooConfig in
+            guard let current = store else {
+                throw SettingsSaveError(message: problem.withLock { $0 } ?? "settings are unavailable")
+            }
+            do throws(OdooConfigError) {
+                let saved = try current.update(change)
+                problem.withLock { $0 = nil }
+                return saved
+            } catch {
+                let message =
+                    switch error {
+                    case .unwritable, .unreadable: "Could not save \(path): \(error.description)"
+                    default: Self.damagedMessage(path: path, error: error)
+                    }
+                problem.withLock { $0 = message }
+                throw SettingsSaveError(message: message)
+            }
+        }
+    }
+
+    private static func damagedMessage(path: String, error: OdooConfigError) -> String {
+        "The settings file \(path) is damaged (\(error.description)). Nothing was changed: fix or remove the file."
+    }
+}
+
+struct SettingsSaveError: Error {
+    var message: String
+}

@@ -1,0 +1,35 @@
+import CertService
+import Foundation
+import Views
+
+/// Turns CertService's status into the text the pages show. Dates are shown in UTC, as the
+/// box has no idea of the shop's time zone.
+enum CertificatePresentation {
+    static func banner(_ status: CertificateStatus) -> CertificateBannerModel {
+        CertificateBannerModel(
+            state: CertificateBannerModel.State(rawValue: status.state.rawValue) ?? .missing,
+            subject: status.subject,
+            validFrom: status.notBefore.map(displayDate),
+            validUntil: status.notAfter.map(displayDate),
+            daysLeft: status.daysLeft,
+            lastCheck: status.lastCheck.map(displayDate),
+            nextRetry: status.nextRetry.map(displayDate))
+    }
+
+    static func errorBox(_ status: CertificateStatus) -> ErrorBoxModel? {
+        guard let error = status.error else { return nil }
+        return ErrorBoxModel(
+            displayCode: error.displayCode, detail: error.detail.isEmpty ? nil : error.detail,
+            meaning: error.meaning, advice: error.advice)
+    }
+
+    /// `2026-11-26 10:00 UTC`.
+    static func displayDate(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)) UTC"
+    }
+}

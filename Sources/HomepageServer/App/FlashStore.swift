@@ -1,0 +1,53 @@
+import HTTPCore
+import Synchronization
+
+/// What a form leaves for the page it redirects to: a one-time message, and on rejection the
+/// per-field errors with the values the person typed. Kept server-side and named by a random
+/// cookie, so no typed value travels in a URL and the page works without JavaScript.
+struct Flash: Sendable {
+    var message: String
+    var succeeded: Bool
+    var fieldErrors: [String: String] = [:]
+    var enteredValues: [String: String] = [:]
+}
+
+final class FlashStore: Sendable {
+    static let cookieName = "box_flash"
+    /// Bounds the memory a client can make the box hold by posting forms without reading them.
+    static let capacity = 256
+
+    private let entries = Mutex<[(id: String, flash: Flash)]>([])
+
+    /// Keeps `flash` and returns the `Set-Cookie` value that names it.
+    func put(_ flash: Flash) -> String {
+        let id = CSRFProtection.hex(CSRFProtection.randomBytes(16))
+        entries.withLock { entries in
+            entries.append((id, flash))
+            if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
+        }
+        return "\(Self.cookieName)=\(id); Path=/; HttpOnly; SameSite=Strict; Max-Age=300"
+    }
+
+    /// Removes and returns the flash named by the request's cookie, if any.
+    func take(for request: HTTPRequest) -> Flash? {
+        guard let id = Self.cookieValue(in: request) else { return nil }
+        return entries.withLock { entries in
+            guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
+            return entries.remove(at: index).flash
+        }
+    }
+
+    static let clearingCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+
+    static func cookieValue(in request: HTTPRequest) -> String? {
+        for header in request.headers.values(for: "Cookie") {
+            for part in header.split(separator: ";") {
+                let pair = part.trimmingASCIIWhitespace()
+                if pair.hasPrefix(cookieName + "=") {
+                    return String(pair.dropFirst(cookieName.count + 1))
+                }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,119 @@
+import CertService
+import HTTPCore
+import Logging
+
+/// The POST forms. Each checks the CSRF token first, changes nothing when the form is
+/// rejected, and answers `303 See Other` back to its page with a one-time message.
+struct FormHandlers: Sendable {
+    let app: HomepageApp
+
+    /// What a form handler decides: the flash to show on the page it returns to.
+    typealias Action = @Sendable (FormData) -> Flash
+
+    func handle(_ request: HTTPRequest, _ action: Action) -> HTTPHandlerResult {
+        let form: FormData
+        do {
+            form = try FormData(decoding: request.body)
+        } catch {
+            return .response(PageHandlers.errorPage(400, "Unreadable form", "The form could not be read: \(error)."))
+        }
+        guard app.csrf.isValid(form["csrf_token"]) else {
+            app.logger.warning("form refused: missing or wrong CSRF token", metadata: ["path": "\(request.path)"])
+            return .response(
+                PageHandlers.errorPage(
+                    403, "Form refused",
+                    "This form did not come from the box's own page, so nothing was changed. Reload the page and try again."
+                ))
+        }
+        let flash = action(form)
+        var response = HTTPResponse(status: 303)
+        response.headers.add("Location", "/settings")
+        response.headers.add("Set-Cookie", app.flashes.put(flash))
+        response.headers.add("Cache-Control", "no-store")
+        return .response(response)
+    }
+
+    var saveServer: Action {
+        { form in
+            let url: String
+            do throws(FormRejection) {
+                url = try FormValidation.serverForm(form)
+            } catch {
+                return rejected(error)
+            }
+            return save("Odoo server saved: \(url).") { $0[.remoteServer] = url }
+        }
+    }
+
+    var saveCredential: Action {
+        { form in
+            let credential: (dbUUID: String, enterpriseCode: String)
+            do throws(FormRejection) {
+                credential = try FormValidation.credentialForm(form)
+            } catch {
+                return rejected(error)
+            }
+            return save("Credentials saved; the box is asking for a certificate.") {
+                $0[.dbUUID] = credential.dbUUID
+                $0[.enterpriseCode] = credential.enterpriseCode
+            }
+        }
+    }
+
+    var clearCredential: Action {
+        { _ in
+            save("Credentials removed.") {
+                $0[.dbUUID] = nil
+                $0[.enterpriseCode] = nil
+            }
+        }
+    }
+
+    var saveLogLevel: Action {
+        { form in
+            let name: String
+            do throws(FormRejection) {
+                name = try FormValidation.logLevelForm(form)
+            } catch {
+                return rejected(error)
+            }
+            guard let level = SharedLogLevel.level(named: name) else {
+                return Flash(message: "Unknown log level.", succeeded: false)
+            }
+            do throws(SettingsSaveError) {
+                _ = try app.settings.update { $0[.logLevel] = name }
+            } catch {
+                return Flash(message: error.message, succeeded: false)
+            }
+            app.logLevel.current = level
+            app.logger.notice("log level set", metadata: ["level": "\(name)"])
+            return Flash(message: "Log level set to \(name).", succeeded: true)
+        }
+    }
+
+    var checkNow: Action {
+        { _ in
+            app.checker.check(reason: .checkNow, force: true)
+            return Flash(message: "Checking the certificate now.", succeeded: true)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func save(_ message: String, _ change: (inout OdooConfig) -> Void) -> Flash {
+        do throws(SettingsSaveError) {
+            _ = try app.settings.update(change)
+        } catch {
+            return Flash(message: error.message, succeeded: false)
+        }
+        app.logger.info("settings saved")
+        app.pushSettingsToChecker()
+        return Flash(message: message, succeeded: true)
+    }
+
+    private func rejected(_ rejection: FormRejection) -> Flash {
+        Flash(
+            message: "Nothing was saved: please correct the fields below.", succeeded: false,
+            fieldErrors: rejection.fieldErrors, enteredValues: rejection.enteredValues)
+    }
+}

@@ -1,0 +1,120 @@
+import CertService
+import Foundation
+import HTTPCore
+import Views
+
+/// The GET pages. Pages that show the certificate trigger a check and, while one runs, wait
+/// for it at most `WebRoutes.pageWait` — off the loop, through a deferred answer.
+struct PageHandlers: Sendable {
+    let app: HomepageApp
+
+    func homepage(_ request: HTTPRequest) -> HTTPHandlerResult {
+        app.checker.check(reason: .homepageVisit)
+        return afterCheck(request) { flash in
+            let status = app.checker.status
+            let model = HomepageModel(
+                identifier: app.machine.identifier, ipAddress: app.machine.ipAddress,
+                macAddress: app.machine.macAddress, version: app.machine.version, serverURL: app.serverURL,
+                httpsURL: app.httpsURL, certificate: CertificatePresentation.banner(status),
+                errorBox: CertificatePresentation.errorBox(status), isChecking: status.state == .checking,
+                flash: flashModel(flash), sandbox: sandboxModel(), isSecure: request.isSecure)
+            return HomepageView.render(model)
+        }
+    }
+
+    func settings(_ request: HTTPRequest) -> HTTPHandlerResult {
+        afterCheck(request) { flash in
+            let status = app.checker.status
+            let config = app.settings.current
+            let model = SettingsModel(
+                certificate: CertificatePresentation.banner(status),
+                errorBox: CertificatePresentation.errorBox(status),
+                serverURL: app.serverURL, dbUUID: config[.dbUUID],
+                storedEnterpriseCode: config[.enterpriseCode], logLevel: app.logLevelName,
+                fieldErrors: flash?.fieldErrors ?? [:], enteredValues: flash?.enteredValues ?? [:],
+                flash: flashModel(flash), csrfToken: app.csrf.token, isChecking: status.state == .checking)
+            return SettingsView.render(model)
+        }
+    }
+
+    func logs(_ request: HTTPRequest) -> HTTPHandlerResult {
+        let body = LogsView.render(LogsModel(lines: app.logSink.recentLines(), level: app.logLevelName))
+        return .response(Self.page(body, noStore: true))
+    }
+
+    /// The whole log, rotated files first, read off the loop.
+    func logDownload(_ request: HTTPRequest) -> HTTPHandlerResult {
+        let path = app.logSink.path
+        return offLoop {
+            var body: [UInt8] = []
+            for index in stride(from: LogFileSink.defaultRotatedFileCount, through: 1, by: -1) {
+                body += (try? SmallFileReader.read("\(path).\(index)")) ?? nil ?? []
+            }
+            body += (try? SmallFileReader.read(path)) ?? nil ?? []
+            var headers = HTTPHeaders()
+            headers.add("Content-Type", "text/plain; charset=utf-8")
+            headers.add("Content-Disposition", "attachment; filename=\"homepage.log\"")
+            headers.add("Cache-Control", "no-store")
+            headers.add("X-Content-Type-Options", "nosniff")
+            return HTTPResponse(status: 200, headers: headers, body: body)
+        }
+    }
+
+    func statusJSON(_ request: HTTPRequest) -> HTTPHandlerResult {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/json")
+        headers.add("Cache-Control", "no-store")
+        headers.add("X-Content-Type-Options", "nosniff")
+        return .response(HTTPResponse(status: 200, headers: headers, body: StatusDocument.render(app: app)))
+    }
+
+    // MARK: - Helpers
+
+    /// Renders once the running check ends (at most `pageWait`), taking the request's flash.
+    private func afterCheck(_ request: HTTPRequest, render: @escaping @Sendable (Flash?) -> [UInt8])
+        -> HTTPHandlerResult
+    {
+        let flash = app.flashes.take(for: request)
+        let hadFlashCookie = FlashStore.cookieValue(in: request) != nil
+        let respond: @Sendable () -> HTTPResponse = {
+            var response = Self.page(render(flash), noStore: true)
+            if hadFlashCookie { response.headers.add("Set-Cookie", FlashStore.clearingCookie) }
+            return response
+        }
+        guard app.checker.isChecking else { return .response(respond()) }
+        return .deferred { deliver in
+            app.checker.waitForResult(upTo: WebRoutes.pageWait) { _ in deliver(respond()) }
+        }
+    }
+
+    private func flashModel(_ flash: Flash?) -> FlashMessageModel? {
+        if let problem = app.settings.damage { return .failure(problem) }
+        guard let flash else { return nil }
+        return flash.succeeded ? .success(flash.message) : .failure(flash.message)
+    }
+
+    private func sandboxModel() -> SandboxModel? {
+        guard let sandbox = app.sandbox else { return nil }
+        let databases = sandbox.service.databases.map { database in
+            SandboxModel.Database(
+                name: database.name, dbUUID: database.dbUUID, enterpriseCode: database.enterpriseCode,
+                kind: database.kind.rawValue, subscription: database.subscription,
+                hasIoTBoxLine: database.iotBoxLine,
+                outcome: database.refusalReason.map { "Refused: \($0)" } ?? "Gets a certificate")
+        }
+        return SandboxModel(caURL: SandboxCertificateService.caPath, databases: databases)
+    }
+
+    static func page(_ body: [UInt8], status: Int = 200, noStore: Bool) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "text/html; charset=utf-8")
+        SecurityHeaders.apply(to: &headers, noStore: noStore)
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    static func errorPage(_ status: Int, _ title: String, _ message: String) -> HTTPResponse {
+        page(
+            ErrorPageView.render(ErrorPageModel(status: status, title: title, message: message)), status: status,
+            noStore: true)
+    }
+}
