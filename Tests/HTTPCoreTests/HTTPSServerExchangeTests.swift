@@ -86,6 +86,31 @@ import Testing
         #expect(answer.count >= 6 && answer[5] == 0x02)  // ServerHello
     }
 
+    /// The TLS 1.2 suite `s_client` ends up with when it offers `offered` in that order.
+    private static func negotiatedTLS12Suite(port: Int, offered: [String]) throws -> String? {
+        let output = try HTTPSServerOpenSSL.sClient(
+            port: port, arguments: ["-tls1_2", "-cipher", offered.joined(separator: ":"), "-brief"], input: nil)
+        let line = (output.standardOutput + output.standardError).split(separator: "\n")
+            .first { $0.hasPrefix("Ciphersuite:") }
+        return line.map { $0.dropFirst("Ciphersuite:".count).trimmingCharacters(in: .whitespaces) }
+    }
+
+    @Test func theServersSuiteOrderWinsOverTheClients() throws {
+        let fixture = try HTTPSServerFixture()
+        defer { fixture.stop() }
+        let suite = try Self.negotiatedTLS12Suite(
+            port: fixture.httpsPort, offered: ["ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES128-GCM-SHA256"])
+        #expect(suite == "ECDHE-ECDSA-AES128-GCM-SHA256")
+    }
+
+    @Test func aClientPreferringChaCha20GetsIt() throws {
+        let fixture = try HTTPSServerFixture()
+        defer { fixture.stop() }
+        let suite = try Self.negotiatedTLS12Suite(
+            port: fixture.httpsPort, offered: ["ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-GCM-SHA256"])
+        #expect(suite == "ECDHE-ECDSA-CHACHA20-POLY1305")
+    }
+
     @Test func theIntermediateIsSentSoAClientTrustingOnlyTheRootVerifies() throws {
         try TLSTestSupport.withTemporaryDirectory { directory in
             let made = try HTTPSServerOpenSSL.makeThreeLevelChain(in: directory)

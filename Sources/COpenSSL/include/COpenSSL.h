@@ -88,5 +88,7 @@ static inline void copenssl_general_names_free(GENERAL_NAMES *names) {
 static inline long copenssl_op_no_renegotiation(void) { return (long)SSL_OP_NO_RENEGOTIATION; }
 static inline long copenssl_op_ignore_unexpected_eof(void) { return (long)SSL_OP_IGNORE_UNEXPECTED_EOF; }
 static inline long copenssl_op_no_compression(void) { return (long)SSL_OP_NO_COMPRESSION; }
+static inline long copenssl_op_cipher_server_preference(void) { return (long)SSL_OP_CIPHER_SERVER_PREFERENCE; }
+static inline long copenssl_op_prioritize_chacha(void) { return (long)SSL_OP_PRIORITIZE_CHACHA; }
 
 #endif

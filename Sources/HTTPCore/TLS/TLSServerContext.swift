@@ -4,9 +4,10 @@ import Foundation
 /// The listener's TLS configuration: one `SSL_CTX` with the certificate chain and key.
 ///
 /// Profile (close to Mozilla's "intermediate"): TLS 1.2 and 1.3 only; for 1.2 only
-/// forward-secret AEAD suites (ECDHE with AES-GCM or ChaCha20-Poly1305); the client's suite
-/// order is honoured because every suite offered is strong; ALPN picks `http/1.1`; session
-/// resumption through both the server cache and tickets; no renegotiation.
+/// forward-secret AEAD suites (ECDHE with AES-GCM or ChaCha20-Poly1305); the server's suite
+/// order decides, except that a client listing ChaCha20 first (no AES hardware) gets it;
+/// ALPN picks `http/1.1`; session resumption through both the server cache and tickets; no
+/// renegotiation.
 ///
 /// Sendable because it is immutable after `init`: the `SSL_CTX` is never configured again,
 /// and OpenSSL locks what connections change in it (reference count, session cache).
@@ -71,8 +72,11 @@ public final class TLSServerContext: @unchecked Sendable {
 
         // Browsers often close without close_notify; treat that as an ordinary end of stream,
         // which is safe for HTTP because every message carries its own length.
+        // The server's order decides so that no client, however badly configured, talks it down
+        // to a weaker suite of the list; ChaCha20 still wins for clients that prefer it.
         let options =
             copenssl_op_no_renegotiation() | copenssl_op_ignore_unexpected_eof() | copenssl_op_no_compression()
+            | copenssl_op_cipher_server_preference() | copenssl_op_prioritize_chacha()
         _ = copenssl_ctx_set_options(context, options)
         // The event loop may retry a write with a different buffer holding the same bytes.
         _ = copenssl_ctx_set_mode(
