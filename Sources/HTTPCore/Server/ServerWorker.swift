@@ -1,4 +1,4 @@
-import COpenSSL
+import CLinuxShims
 import Glibc
 
 /// One worker: an event loop's share of the server. It owns its listening sockets (one per
