@@ -9,14 +9,14 @@ import Testing
 @Suite struct EndToEndRequestExceptionTests {
     /// Runs one check of a box whose credentials are set, against `provisioningURL`.
     private func check(
-        _ provisioningURL: String, trustServiceCA: Bool = true
+        _ provisioningURL: String, trustServiceCA: Bool = true, totalTimeout: Duration = .seconds(10)
     ) async throws -> CertificateStatus {
         let box = try EndToEndBox()
         defer { box.remove() }
         let checker = box.makeChecker(
             provisioningURL: provisioningURL,
             settings: CertificateSettings(serverURL: "https://localhost", dbUUID: "db-1", enterpriseCode: "M123456"),
-            trustServiceCA: trustServiceCA)
+            trustServiceCA: trustServiceCA, totalTimeout: totalTimeout)
         let status = await checker.checkAndSettle()
         #expect(status.state == .error)
         #expect(status.error?.code == .loadRequestException)
@@ -92,6 +92,24 @@ import Testing
                 == "POST \(url): the server sent an invalid response: the server closed the connection without answering"
         )
         #expect(server.acceptedConnections == 1)
+    }
+
+    /// Accepts the request and never answers it.
+    private struct SilentService: HTTPHandler {
+        func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
+            .deferred { _ in }
+        }
+    }
+
+    @Test func serverThatNeverAnswersGivesRequestExceptionNamingTheTimeout() async throws {
+        let server = try EndToEndTLSServer(handler: SilentService())
+        defer { server.stop() }
+
+        // How many of the three tries reach the handler within the bound depends on the
+        // machine's load, so only the outcome is checked.
+        let status = try await check(server.provisioningURL, totalTimeout: .milliseconds(300))
+
+        #expect(status.error?.detail == "POST \(server.provisioningURL): the server did not answer in time")
     }
 
     @Test func unresolvableNameGivesRequestExceptionNamingTheHost() async throws {

@@ -140,13 +140,13 @@ final class EndToEndBox {
     /// quick retries cost no real time.
     func makeChecker(
         provisioningURL: String, settings: CertificateSettings, trustServiceCA: Bool = true,
-        store: CertificateStore? = nil,
+        store: CertificateStore? = nil, totalTimeout: Duration = .seconds(10),
         onCertificateStored: @escaping @Sendable (String, String) -> Void = { _, _ in }
     ) -> CertificateChecker {
         var clientConfiguration = HTTPClient.Configuration(
             extraCAFile: trustServiceCA ? caFile : nil, proxy: .direct)
         clientConfiguration.resolver = endToEndLoopbackResolver
-        clientConfiguration.totalTimeout = .seconds(10)
+        clientConfiguration.totalTimeout = totalTimeout
         return CertificateChecker(
             configuration: .init(provisioningURL: provisioningURL, identifier: "e2e-box"),
             store: store ?? makeStore(), inspector: OpenSSLCertificateInspector(),
