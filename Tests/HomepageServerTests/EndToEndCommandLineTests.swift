@@ -31,13 +31,14 @@ import Testing
         let scratch = WebappScratchDirectory()
         let holder = try EndToEndPortHolder()
         let result = try Self.runToExit([
-            "--bind", "127.0.0.1", "--http-port", "\(holder.port)", "--data-dir", scratch.file("data"),
+            "--sandbox", "--bind", "127.0.0.1", "--http-port", "\(holder.port)", "--data-dir", scratch.file("data"),
             "--workers", "1",
         ])
         #expect(result.status == 2)
         Self.expectOneLineError(result.stderr)
         #expect(result.stderr.contains("\(holder.port)"))
         #expect(!result.stdout.contains("http://"))
+        #expect(scratch.entries().isEmpty, "nothing written")
     }
 
     @Test func unwritableDataDirExitsWithTwoAndWritesNothing() throws {
