@@ -124,10 +124,14 @@ final class EndToEndServerProcess {
     }
 
     /// SIGTERM, then waits for the exit; returns the exit status (nil when killed by a signal).
+    /// A box that ignores SIGTERM is killed after `grace`, so a broken build cannot hang the run.
     @discardableResult
-    func stop() -> Int32? {
+    func stop(grace: Duration = .seconds(15)) -> Int32? {
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)
+            let deadline = ContinuousClock.now + grace
+            while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()
         return process.terminationReason == .exit ? process.terminationStatus : nil

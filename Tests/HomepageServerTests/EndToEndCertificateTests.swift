@@ -45,6 +45,13 @@ import Testing
         let subject = try #require(certificate.string("subject"))
         #expect(subject.hasPrefix("*.") && subject.hasSuffix(".odoo-iot.com"))
         #expect(certificate["error"] is NSNull)
+        #expect((certificate["days_left"] as? Int ?? 0) > 10)
+        for key in ["not_before", "not_after", "last_check"] {
+            let time = try #require(certificate.string(key), "\(key) is set")
+            #expect(time.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil, "\(key) is RFC 3339 UTC")
+        }
+        let settings = try box.client.get("/settings").text
+        #expect(settings.contains("Valid from") && settings.contains("Valid until"))
         let https = try #require(status.object("https"))
         let port = try #require(https["port"] as? Int)
         let ip = try #require(status.string("ip"))
