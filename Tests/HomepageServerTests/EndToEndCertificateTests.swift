@@ -32,7 +32,10 @@ import Testing
         let staging = try EndToEndFormTests.credential(of: box, named: "demo-staging")
         _ = try box.client.submit(
             "/settings/credential", [("db_uuid", staging.uuid), ("enterprise_code", staging.code)])
-        try box.waitForStatus("the refusal") { Self.errorCode($0) == "ERR_IOT_HTTPS_LOAD_REQUEST_NO_RESULT" }
+        let refusal = try box.waitForStatus("the refusal") {
+            Self.errorCode($0) == "ERR_IOT_HTTPS_LOAD_REQUEST_NO_RESULT"
+        }
+        #expect(refusal.object("certificate")?.object("error")?.string("detail")?.contains("staging") == true)
         let refused = try box.client.get("/").text
         #expect(refused.contains("ERR_IOT_HTTPS_LOAD_REQUEST_NO_RESULT"))
         #expect(refused.contains("production database"))
@@ -74,6 +77,7 @@ import Testing
         #expect(secure.text.contains(try #require(status.string("identifier"))))
         let secureStatus = try box.client.getSecure(httpsURL + "/status.json")
         #expect(secureStatus.status == 200)
+        #expect(try box.client.getSecure(httpsURL + "/", host: "evil.example").status == 421)
 
         // Without the sandbox CA the same address does not verify.
         var untrusting = HTTPClient.Configuration(proxy: .direct)

@@ -73,8 +73,10 @@ struct EndToEndClient {
     }
 
     /// GET over verified TLS of an absolute `https://` URL.
-    func getSecure(_ url: String) throws -> EndToEndResponse {
-        let response = try verifyingClient.send(HTTPClientRequest(url: url))
+    func getSecure(_ url: String, host: String? = nil) throws -> EndToEndResponse {
+        var headers = HTTPHeaders()
+        if let host { headers.set("Host", host) }
+        let response = try verifyingClient.send(HTTPClientRequest(url: url, headers: headers))
         return EndToEndResponse(status: response.status, headers: response.headers, body: response.body)
     }
 

@@ -28,14 +28,18 @@ import Testing
         #expect(settings.text.contains("href=\"/logs\""))
         #expect(settings.text.contains("href=\"/logs/download\""))
 
+        // A refused form logs a warning, which both log routes then show.
+        #expect(try client.post("/settings/server", [("server_url", "http://127.0.0.1:9")]).status == 403)
         let logs = try client.get("/logs")
         #expect(logs.status == 200)
         #expect(logs.header("Content-Type")?.hasPrefix("text/html") == true)
+        #expect(logs.text.contains("form refused"))
 
         let download = try client.get("/logs/download")
         #expect(download.status == 200)
         #expect(download.header("Content-Type")?.hasPrefix("text/plain") == true)
         #expect(download.header("Content-Disposition")?.hasPrefix("attachment") == true)
+        #expect(download.text.contains("form refused"))
 
         let css = try client.get("/static/css/homepage.css")
         #expect(css.status == 200)
