@@ -18,9 +18,13 @@ import Testing
         #expect(stderr.split(separator: "\n").count == 1, "stderr: \(stderr)", sourceLocation: sourceLocation)
     }
 
-    @Test func badFlagExitsWithTwoAndOneLineOnStderr() throws {
+    @Test(arguments: [
+        ["--no-such-flag"], ["--http-port", "not-a-port"], ["--http-port", "70000"], ["--log-level", "verbose"],
+        ["--workers", "0"], ["--bind", "not-an-address", "--http-port", "0"],
+    ])
+    func badFlagExitsWithTwoAndOneLineOnStderr(_ flags: [String]) throws {
         let scratch = WebappScratchDirectory()
-        let result = try Self.runToExit(["--no-such-flag", "--data-dir", scratch.file("data")])
+        let result = try Self.runToExit(flags + ["--data-dir", scratch.file("data")])
         #expect(result.status == 2)
         Self.expectOneLineError(result.stderr)
         #expect(result.stdout.isEmpty)
@@ -61,6 +65,15 @@ import Testing
         #expect(box.server.stop() == 0)
         box.server.stdout.waitUntilClosed()
         #expect(box.server.stdout.lines.count == 1, "only the URL line: \(box.server.stdout.text)")
+    }
+
+    @Test func sigintStopsTheBoxWithExitZero() throws {
+        let box = try EndToEndBox()
+        #expect(try box.client.get("/").status == 200)
+        kill(box.server.process.processIdentifier, SIGINT)
+        box.server.process.waitUntilExit()
+        #expect(box.server.process.terminationReason == .exit)
+        #expect(box.server.process.terminationStatus == 0)
     }
 }
 
