@@ -94,6 +94,24 @@ import Testing
         #expect(server.acceptedConnections == 1)
     }
 
+    @Test func sandboxThatDropsTheConnectionGivesRequestException() async throws {
+        let sandbox = SandboxCertificateService.endToEnd()
+        sandbox.updateKnobs { $0.dropConnection = true }
+        let counter = EndToEndCountingHandler(sandbox)
+        let server = try EndToEndTLSServer(handler: counter)
+        defer { server.stop() }
+
+        let status = try await check(server.provisioningURL)
+
+        #expect(
+            status.error?.detail
+                == "POST \(server.provisioningURL): the server sent an invalid response: "
+                + "the server closed the connection without answering")
+        // The service saw the request, so it is not sent again at once: the back-off retries it.
+        #expect(counter.provisioningRequests == 1)
+        #expect(status.nextRetry != nil)
+    }
+
     /// Accepts the request and never answers it.
     private struct SilentService: HTTPHandler {
         func handle(_ request: HTTPRequest) -> HTTPHandlerResult {

@@ -54,16 +54,12 @@ public final class SandboxCertificateService: HTTPHandler {
     /// Every status update received so far, oldest first.
     public var statusUpdates: [StatusUpdate] { updates.withLock { $0 } }
 
-    /// Whether the server should close this request's connection without answering.
-    public func dropsConnection(for request: HTTPRequest) -> Bool {
-        request.path == Self.provisioningPath && knobs.dropConnection
-    }
-
     public func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
         let response: HTTPResponse
         switch (request.method, request.path) {
         case ("POST", Self.provisioningPath):
             let knobs = self.knobs
+            if knobs.dropConnection { return .closeConnection }
             response = provisioningResponse(request, knobs: knobs)
             if let delay = knobs.delay {
                 return .deferred { respond in

@@ -9,9 +9,7 @@ public struct SandboxKnobs: Sendable, Equatable {
     public var delay: Duration?
     /// Answer 200 with a body that is not JSON.
     public var answerGarbage = false
-    /// Close the connection without an answer. A handler cannot do that by itself: the
-    /// server's wiring asks `SandboxCertificateService.dropsConnection(for:)` before calling
-    /// `handle` and closes the socket when it says yes.
+    /// Close the connection without an answer (the service answers `.closeConnection`).
     public var dropConnection = false
 
     public init() {}

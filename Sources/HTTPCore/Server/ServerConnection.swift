@@ -213,6 +213,9 @@ final class ServerConnection: EventLoopFileHandler {
             let sequence = firstSlotSequence + slots.count
             enqueue(.waiting(facts))
             work(makeResponder(sequence: sequence))
+        case .closeConnection:
+            stopsParsing = true
+            close()
         }
     }
 
