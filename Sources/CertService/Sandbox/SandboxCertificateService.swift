@@ -25,11 +25,14 @@ public final class SandboxCertificateService: HTTPHandler {
     private let knobState = Mutex(SandboxKnobs())
     private let updates = Mutex<[StatusUpdate]>([])
     private let now: @Sendable () -> Date
+    /// `knobs.json` beside the registry: when present it replaces the knobs set in code.
+    private let knobsFile: String?
 
     public init(
         registry: SandboxRegistry, issuer: any SandboxCertificateIssuing,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, knobsFile: String? = nil
     ) {
+        self.knobsFile = knobsFile
         self.registry = Mutex(registry)
         self.issuer = issuer
         self.now = now
@@ -40,10 +43,14 @@ public final class SandboxCertificateService: HTTPHandler {
         let directory = dataDirectory + "/sandbox"
         let issuer = try SandboxCertificateAuthority(directory: directory)
         let registry = try SandboxRegistry.loadOrCreate(path: directory + "/registry.json")
-        self.init(registry: registry, issuer: issuer)
+        self.init(registry: registry, issuer: issuer, knobsFile: directory + "/knobs.json")
     }
 
-    public var knobs: SandboxKnobs { knobState.withLock { $0 } }
+    /// The knobs in force: those of `knobs.json` when that file exists, else those set in code.
+    public var knobs: SandboxKnobs {
+        if let knobsFile, let fromFile = SandboxKnobs.load(path: knobsFile) { return fromFile }
+        return knobState.withLock { $0 }
+    }
 
     public func updateKnobs(_ change: (inout SandboxKnobs) -> Void) { knobState.withLock { change(&$0) } }
 
