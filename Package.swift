@@ -16,11 +16,12 @@ let package = Package(
             name: "COpenSSL",
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
+        .target(name: "CLinuxShims"),
         .target(
             name: "CZlib",
             linkerSettings: [.linkedLibrary("z")]
         ),
-        .target(name: "HTTPCore", dependencies: ["COpenSSL", "CZlib"]),
+        .target(name: "HTTPCore", dependencies: ["COpenSSL", "CZlib", "CLinuxShims"]),
         .target(
             name: "CertService",
             dependencies: ["HTTPCore", .product(name: "Logging", package: "swift-log")]

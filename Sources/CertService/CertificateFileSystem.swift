@@ -108,7 +108,8 @@ public struct PosixCertificateFileSystem: CertificateFileSystem {
     }
 
     public func remove(_ path: String) throws(CertificateFileSystemError) {
-        guard unlink(path) == 0 || errno == ENOENT else {
+        // ENOTDIR: a parent is a regular file, so nothing can exist at `path` (as `stamp` says).
+        guard unlink(path) == 0 || errno == ENOENT || errno == ENOTDIR else {
             throw CertificateFileSystemError(operation: "remove", path: path, errorNumber: errno)
         }
     }

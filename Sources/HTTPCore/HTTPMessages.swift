@@ -129,6 +129,9 @@ public typealias HTTPResponder = @Sendable (HTTPResponse) -> Void
 public enum HTTPHandlerResult: Sendable {
     case response(HTTPResponse)
     case deferred(@Sendable (_ respond: @escaping HTTPResponder) -> Void)
+    /// Close the connection at once without answering: what a test double uses to play a
+    /// service that drops connections. Answers already written stay written.
+    case closeConnection
 }
 
 /// Anything that answers requests. Handlers run on an event loop: they must not block.

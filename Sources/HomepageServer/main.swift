@@ -34,6 +34,19 @@ sigaddset(&stopSignals, SIGTERM)
 sigaddset(&stopSignals, SIGINT)
 pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
+// The HTTP port is taken before anything is written, so an unusable port leaves no data
+// dir, log or sandbox CA behind.
+var configuration = HTTPServerConfiguration()
+configuration.workers = flags.workers
+let handlerSlot = HandlerSlot()
+let server = HTTPServer(configuration: configuration, handler: handlerSlot)
+let httpListener: ListenerInfo
+do {
+    httpListener = try server.listen(host: flags.bind, port: flags.httpPort)
+} catch {
+    exitWithUsageError("cannot listen on \(flags.bind) port \(flags.httpPort): \(describe(error))")
+}
+
 do {
     try DataDirectory.prepare(flags.dataDir)
 } catch {
@@ -70,17 +83,6 @@ if flags.sandbox {
     }
 } else {
     sandbox = nil
-}
-
-var configuration = HTTPServerConfiguration()
-configuration.workers = flags.workers
-let handlerSlot = HandlerSlot()
-let server = HTTPServer(configuration: configuration, handler: handlerSlot)
-let httpListener: ListenerInfo
-do {
-    httpListener = try server.listen(host: flags.bind, port: flags.httpPort)
-} catch {
-    exitWithUsageError("cannot listen on \(flags.bind) port \(flags.httpPort): \(describe(error))")
 }
 
 let keyFile = flags.resolvedKeyFile

@@ -118,3 +118,4 @@ def make_browser(home: pathlib.Path, javascript: bool, downloads: pathlib.Path) 
     driver = webdriver.Chrome(options=options, service=service)
     driver.set_page_load_timeout(20)
     return driver
+

@@ -1,6 +1,7 @@
 """What a person does with the box, in a real browser: by IP over HTTP, then at the
 odoo-iot.com address over verified HTTPS. Every step leaves a screenshot in test-output/."""
 
+import contextlib
 import pathlib
 import shutil
 import tempfile
@@ -20,8 +21,9 @@ WAIT = 15
 class Walk:
     """One browser and the screenshots of its steps."""
 
-    def __init__(self, driver, name: str):
+    def __init__(self, driver, name: str, javascript: bool = True):
         self.driver = driver
+        self.javascript = javascript
         self.name = name
         self.step = 0
         OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -31,6 +33,19 @@ class Walk:
         path = OUTPUT / f"{self.name}-{self.step:02d}-{label}.png"
         self.driver.save_screenshot(str(path))
         return path
+
+    @contextlib.contextmanager
+    def evidence(self):
+        """Any failure inside leaves a screenshot and the page's text in the report."""
+        try:
+            yield
+        except Exception as failure:
+            try:
+                shot = self.shot("FAILED")
+                detail = f"\nat {self.driver.current_url}; screenshot {shot}; page text:\n{self.text()}"
+            except Exception as problem:
+                detail = f"\n(no screenshot: {problem})"
+            raise AssertionError(f"{failure}{detail}") from failure
 
     def text(self) -> str:
         # A page that refreshes itself can replace <body> between finding and reading it.
@@ -95,7 +110,9 @@ def walk_to_certificate(box, walk: Walk):
 
     enter_credentials(walk, "not-a-uuid", "typed-code")
     body = walk.wait_for_text("UUID", label="bad-uuid")
-    assert driver.find_element(By.NAME, "db_uuid").get_attribute("value") == "not-a-uuid"
+    field = driver.find_element(By.NAME, "db_uuid")
+    assert field.get_attribute("value") == "not-a-uuid"
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", field) if walk.javascript else None
     walk.shot("malformed-uuid")
     assert box.status()["certificate"]["state"] != "valid"
 
@@ -123,40 +140,47 @@ def test_person_gets_a_certificate_and_uses_https(box, browser_home):
     driver = make_browser(browser_home, javascript=True, downloads=downloads)
     walk = Walk(driver, "js")
     try:
-        walk_to_certificate(box, walk)
-
-        # Step 4: the HTTPS link, resolved to this machine and verified against the sandbox CA.
-        https_url = box.status()["https_url"]
-        assert https_url.startswith("https://") and ".odoo-iot.com" in https_url
-        link = driver.find_element(By.CSS_SELECTOR, f"a[href^='{https_url}']")
-        link.click()
-        walk.wait_for_text("Valid until", label="https-homepage")
-        assert urllib.parse.urlsplit(driver.current_url).hostname.endswith(".odoo-iot.com")
-        # An untrusted certificate would have stopped at Chromium's interstitial instead.
-        assert "Privacy error" not in driver.title
-        walk.shot("homepage-over-https")
-
-        # Step 5: log level, logs, download.
-        driver.get(box.http_url + "/settings")
-        Select(driver.find_element(By.NAME, "level")).select_by_value("debug")
-        walk.submit("/settings/log-level")
-        walk.wait_for_text("debug", label="level-saved")
-        assert Select(driver.find_element(By.NAME, "level")).first_selected_option.get_attribute("value") == "debug"
-        walk.shot("log-level-debug")
-        driver.find_element(By.CSS_SELECTOR, "a[href='/logs']").click()
-        walk.wait_for_text("certificate", label="logs")
-        walk.shot("logs")
-        driver.get(box.http_url + "/settings")
-        driver.find_element(By.CSS_SELECTOR, "a[href='/logs/download']").click()
-        deadline = time.monotonic() + WAIT
-        while not [p for p in downloads.iterdir() if not p.name.endswith(".crdownload")]:
-            assert time.monotonic() < deadline, "the log download never arrived"
-            time.sleep(0.2)
-        downloaded = next(p for p in downloads.iterdir() if not p.name.endswith(".crdownload"))
-        assert downloaded.stat().st_size > 0
+        with walk.evidence():
+            walk_through_everything(box, walk, downloads)
     finally:
         driver.quit()
         shutil.rmtree(downloads, ignore_errors=True)
+
+
+def walk_through_everything(box, walk: Walk, downloads: pathlib.Path):
+    """Steps 1 to 5 with JavaScript on."""
+    driver = walk.driver
+    walk_to_certificate(box, walk)
+
+    # Step 4: the HTTPS link, resolved to this machine and verified against the sandbox CA.
+    https_url = box.status()["https_url"]
+    assert https_url.startswith("https://") and ".odoo-iot.com" in https_url
+    link = driver.find_element(By.CSS_SELECTOR, f"a[href^='{https_url}']")
+    link.click()
+    walk.wait_for_text("Valid until", label="https-homepage")
+    assert urllib.parse.urlsplit(driver.current_url).hostname.endswith(".odoo-iot.com")
+    # An untrusted certificate would have stopped at Chromium's interstitial instead.
+    assert "Privacy error" not in driver.title
+    walk.shot("homepage-over-https")
+
+    # Step 5: log level, logs, download.
+    driver.get(box.http_url + "/settings")
+    Select(driver.find_element(By.NAME, "level")).select_by_value("debug")
+    walk.submit("/settings/log-level")
+    walk.wait_for_text("Log level set to debug", label="level-saved")
+    assert Select(driver.find_element(By.NAME, "level")).first_selected_option.get_attribute("value") == "debug"
+    walk.shot("log-level-debug")
+    driver.find_element(By.CSS_SELECTOR, "a[href='/logs']").click()
+    walk.wait_for_text("certificate", label="logs")
+    walk.shot("logs")
+    driver.get(box.http_url + "/settings")
+    driver.find_element(By.CSS_SELECTOR, "a[href='/logs/download']").click()
+    deadline = time.monotonic() + WAIT
+    while not [p for p in downloads.iterdir() if not p.name.endswith(".crdownload")]:
+        assert time.monotonic() < deadline, "the log download never arrived"
+        time.sleep(0.2)
+    downloaded = next(p for p in downloads.iterdir() if not p.name.endswith(".crdownload"))
+    assert downloaded.stat().st_size > 0
 
 
 def test_everything_works_without_javascript(browser_home):
@@ -168,7 +192,9 @@ def test_everything_works_without_javascript(browser_home):
     downloads.mkdir()
     driver = make_browser(browser_home, javascript=False, downloads=downloads)
     try:
-        walk_to_certificate(fresh, Walk(driver, "nojs"))
+        walk = Walk(driver, "nojs", javascript=False)
+        with walk.evidence():
+            walk_to_certificate(fresh, walk)
     finally:
         driver.quit()
         fresh.stop()

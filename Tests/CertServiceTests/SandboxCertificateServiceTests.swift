@@ -137,15 +137,22 @@ import Testing
         }
     }
 
-    @Test func dropKnobIsReportedForProvisioningOnly() {
+    @Test func dropKnobClosesProvisioningRequestsOnly() {
         let service = makeService()
         service.updateKnobs { $0.dropConnection = true }
         let provisioning = HTTPRequest(
             method: "POST", target: SandboxCertificateService.provisioningPath,
             path: SandboxCertificateService.provisioningPath)
         let ca = HTTPRequest(method: "GET", target: "/sandbox/ca.pem", path: "/sandbox/ca.pem")
-        #expect(service.dropsConnection(for: provisioning))
-        #expect(!service.dropsConnection(for: ca))
+        guard case .closeConnection = service.handle(provisioning) else {
+            Issue.record("a dropped provisioning request must close the connection")
+            return
+        }
+        guard case .response(let response) = service.handle(ca) else {
+            Issue.record("the CA is still served")
+            return
+        }
+        #expect(response.status == 200)
     }
 
     @Test func statusUpdatesAreRecordedAndCAIsServed() {

@@ -142,13 +142,15 @@ import Testing
         #expect(error == .connectTimedOut)
     }
 
+    /// The system resolver answers `.invalid` names itself (RFC 6761), so this sends no query.
     @Test func unknownNameFailsLookup() {
         let error = failure(client(), HTTPClientRequest(url: "http://no-such-box.invalid/"))
-        guard case .dnsFailed(let host, _) = error else {
+        guard case .dnsFailed(let host, let detail) = error else {
             Issue.record("expected dnsFailed, got \(String(describing: error))")
             return
         }
         #expect(host == "no-such-box.invalid")
+        #expect(detail.contains("reserved .invalid name"))
     }
 
     @Test func slowLookupTimesOut() {

@@ -16,13 +16,17 @@ final class ServerTestGate: Sendable {
 }
 
 /// Routes for the server tests:
-/// `/` text, `/echo` the body, `/gate` deferred until the gate opens, anything else 404.
+/// `/` text, `/echo` the body, `/gate` deferred until the gate opens, `/large` 8 MB,
+/// `/whoami` the peer address, anything else 404.
 struct ServerTestHandler: HTTPHandler {
     let gate: ServerTestGate
 
     init(gate: ServerTestGate = ServerTestGate()) {
         self.gate = gate
     }
+
+    /// Bigger than loopback socket buffers, so writing it takes several EPOLLOUT rounds.
+    static let largeBody: [UInt8] = (0..<(8 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
 
     func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
         switch request.path {
@@ -39,6 +43,8 @@ struct ServerTestHandler: HTTPHandler {
                     respond(HTTPResponse(status: 200, contentType: "text/plain", body: "gated"))
                 }
             }
+        case "/large":
+            return .response(HTTPResponse(status: 200, body: ServerTestHandler.largeBody))
         case "/whoami":
             return .response(HTTPResponse(status: 200, contentType: "text/plain", body: request.remoteAddress))
         default:
@@ -52,13 +58,14 @@ func withServerForTest(
     host: String = "127.0.0.1",
     configure: (inout HTTPServerConfiguration) -> Void = { _ in },
     handler: any HTTPHandler = ServerTestHandler(),
+    transport: (any TransportFactory)? = nil,
     _ body: (HTTPServer, Int) throws -> Void
 ) throws {
     var configuration = HTTPServerConfiguration()
     configuration.workers = 2
     configure(&configuration)
     let server = HTTPServer(configuration: configuration, handler: handler)
-    let info = try server.listen(host: host, port: 0)
+    let info = try server.listen(host: host, port: 0, transport: transport)
     try server.start()
     defer {
         server.shutdown(gracePeriod: .milliseconds(500))

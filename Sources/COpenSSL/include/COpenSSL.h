@@ -3,18 +3,6 @@
 #ifndef C_OPENSSL_SHIM_H
 #define C_OPENSSL_SHIM_H
 
-// Linux headers that the Swift Glibc module map leaves out, needed by HTTPCore's event loop.
-// They live here because this is the only C shim HTTPCore depends on.
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-
-// accept4 is declared only under _GNU_SOURCE, which the Swift Glibc module does not set.
-extern int accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
-static inline int chttp_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
-    return accept4(fd, address, length, flags);
-}
-
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>

@@ -25,11 +25,14 @@ public final class SandboxCertificateService: HTTPHandler {
     private let knobState = Mutex(SandboxKnobs())
     private let updates = Mutex<[StatusUpdate]>([])
     private let now: @Sendable () -> Date
+    /// `knobs.json` beside the registry: when present it replaces the knobs set in code.
+    private let knobsFile: String?
 
     public init(
         registry: SandboxRegistry, issuer: any SandboxCertificateIssuing,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, knobsFile: String? = nil
     ) {
+        self.knobsFile = knobsFile
         self.registry = Mutex(registry)
         self.issuer = issuer
         self.now = now
@@ -40,10 +43,14 @@ public final class SandboxCertificateService: HTTPHandler {
         let directory = dataDirectory + "/sandbox"
         let issuer = try SandboxCertificateAuthority(directory: directory)
         let registry = try SandboxRegistry.loadOrCreate(path: directory + "/registry.json")
-        self.init(registry: registry, issuer: issuer)
+        self.init(registry: registry, issuer: issuer, knobsFile: directory + "/knobs.json")
     }
 
-    public var knobs: SandboxKnobs { knobState.withLock { $0 } }
+    /// The knobs in force: those of `knobs.json` when that file exists, else those set in code.
+    public var knobs: SandboxKnobs {
+        if let knobsFile, let fromFile = SandboxKnobs.load(path: knobsFile) { return fromFile }
+        return knobState.withLock { $0 }
+    }
 
     public func updateKnobs(_ change: (inout SandboxKnobs) -> Void) { knobState.withLock { change(&$0) } }
 
@@ -54,16 +61,12 @@ public final class SandboxCertificateService: HTTPHandler {
     /// Every status update received so far, oldest first.
     public var statusUpdates: [StatusUpdate] { updates.withLock { $0 } }
 
-    /// Whether the server should close this request's connection without answering.
-    public func dropsConnection(for request: HTTPRequest) -> Bool {
-        request.path == Self.provisioningPath && knobs.dropConnection
-    }
-
     public func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
         let response: HTTPResponse
         switch (request.method, request.path) {
         case ("POST", Self.provisioningPath):
             let knobs = self.knobs
+            if knobs.dropConnection { return .closeConnection }
             response = provisioningResponse(request, knobs: knobs)
             if let delay = knobs.delay {
                 return .deferred { respond in

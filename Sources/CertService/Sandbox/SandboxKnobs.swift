@@ -1,3 +1,5 @@
+import Foundation
+
 /// Misbehaviours the sandbox can be told to show, so every error path can be seen for real.
 /// Changed at runtime through `SandboxCertificateService.updateKnobs`.
 public struct SandboxKnobs: Sendable, Equatable {
@@ -9,10 +11,27 @@ public struct SandboxKnobs: Sendable, Equatable {
     public var delay: Duration?
     /// Answer 200 with a body that is not JSON.
     public var answerGarbage = false
-    /// Close the connection without an answer. A handler cannot do that by itself: the
-    /// server's wiring asks `SandboxCertificateService.dropsConnection(for:)` before calling
-    /// `handle` and closes the socket when it says yes.
+    /// Close the connection without an answer (the service answers `.closeConnection`).
     public var dropConnection = false
 
     public init() {}
+}
+
+extension SandboxKnobs {
+    /// The knobs a person (or an end-to-end test of the whole box) sets in the sandbox's
+    /// `knobs.json`, e.g. `{"delay_ms": 4000}` or `{"forced_status": 503}`. Keys:
+    /// `validity_days`, `forced_status`, `delay_ms`, `answer_garbage`, `drop_connection`.
+    /// Returns nil when the file is missing or is not a JSON object.
+    static func load(path: String) -> SandboxKnobs? {
+        guard let data = FileManager.default.contents(atPath: path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        var knobs = SandboxKnobs()
+        if let days = object["validity_days"] as? Double { knobs.validity = .seconds(days * 86_400) }
+        if let status = object["forced_status"] as? Int, (100...599).contains(status) { knobs.forcedStatus = status }
+        if let delay = object["delay_ms"] as? Int, delay > 0 { knobs.delay = .milliseconds(delay) }
+        knobs.answerGarbage = object["answer_garbage"] as? Bool ?? false
+        knobs.dropConnection = object["drop_connection"] as? Bool ?? false
+        return knobs
+    }
 }

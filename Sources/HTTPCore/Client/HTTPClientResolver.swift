@@ -12,7 +12,12 @@ public struct HTTPClientResolver: Sendable {
     }
 
     /// The C library's resolver (`getaddrinfo`: /etc/hosts, DNS, as the system is set up).
+    /// Names under the special-use `.invalid` domain fail at once without a query, as RFC 6761
+    /// §6.4 asks of resolver APIs: they can never resolve, so asking a DNS server is waste.
     public static let system = HTTPClientResolver { host throws(HTTPClientError) in
+        if isReservedInvalidName(host) {
+            throw .dnsFailed(host: host, detail: "Name or service not known (a reserved .invalid name)")
+        }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -30,6 +35,12 @@ public struct HTTPClientResolver: Sendable {
         }
         if addresses.isEmpty { throw .dnsFailed(host: host, detail: "no address") }
         return addresses
+    }
+
+    static func isReservedInvalidName(_ host: String) -> Bool {
+        var name = host.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }
+        return name == "invalid" || name.hasSuffix(".invalid")
     }
 
     /// Runs the lookup on its own thread and gives up at `deadline`. getaddrinfo cannot be

@@ -1,4 +1,4 @@
-import COpenSSL
+import CLinuxShims
 import Glibc
 import Synchronization
 

@@ -80,7 +80,11 @@ public final class HTTPServer: Sendable {
             for worker in state.workers {
                 worker.execute { $0.start() }
                 let loop = worker.loop
-                state.threads.append(try EventLoopThread { loop.run() })
+                state.threads.append(
+                    try EventLoopThread {
+                        // Holding the worker here keeps it alive as long as its loop runs.
+                        withExtendedLifetime(worker) { loop.run() }
+                    })
             }
             state.phase = .running
         }

@@ -213,6 +213,9 @@ final class ServerConnection: EventLoopFileHandler {
             let sequence = firstSlotSequence + slots.count
             enqueue(.waiting(facts))
             work(makeResponder(sequence: sequence))
+        case .closeConnection:
+            stopsParsing = true
+            close()
         }
     }
 
@@ -231,23 +234,30 @@ final class ServerConnection: EventLoopFileHandler {
     /// re-arms.
     func settle() {
         var passes = 0
-        while phase == .open && passes < 8 {
-            passes += 1
+        var workLeft = false
+        while phase == .open {
             encodeReadySlots()
             if outputOffset < output.count { writeOutput() }
-            guard phase == .open, readingAllowed else { break }
+            guard phase == .open, readingAllowed, parsePausedByPipeline || transport.hasBufferedReadData else { break }
+            passes += 1
+            guard passes <= 8 else {
+                workLeft = true
+                break
+            }
             if parsePausedByPipeline {
                 parsePausedByPipeline = false
                 parseRequests()
-                continue
-            }
-            if transport.hasBufferedReadData {
+            } else {
                 readAvailable()
-                continue
             }
-            break
         }
         guard phase != .closed else { return }
+        if workLeft {
+            // Let the loop's other connections run; no epoll event would bring this work
+            // back, so it comes back as a task.
+            let bound = EventLoopBound(self, loop: worker.loop)
+            worker.loop.execute { bound.get().settleIfOpen() }
+        }
         if closesWhenWritten && slots.isEmpty && outputOffset >= output.count {
             close()
             return
@@ -268,6 +278,10 @@ final class ServerConnection: EventLoopFileHandler {
         }
         worker.loop.modify(fd: fd, interest: interest)
         updateDeadline()
+    }
+
+    func settleIfOpen() {
+        if phase != .closed { settle() }
     }
 
     /// Nothing started and nothing owed: safe to close without losing a request.

@@ -1,10 +1,13 @@
-import COpenSSL
+import CLinuxShims
 import Glibc
 
 /// One worker: an event loop's share of the server. It owns its listening sockets (one per
 /// listener, bound with SO_REUSEPORT so the kernel spreads new connections across workers
 /// without any hand-off between threads) and every connection accepted on them, for their
 /// whole life. Everything here runs on the loop's thread.
+///
+/// The loop thread keeps its worker alive while it runs, so timers and connections refer to
+/// it `unowned`: no weak reference, whose side table would slow every access to it.
 final class ServerWorker {
     let loop: EventLoop
     let context: ServerContext
@@ -33,7 +36,7 @@ final class ServerWorker {
     }
 
     func start() {
-        tickTimer = loop.scheduleRepeating(every: Self.tickInterval) { [weak self] in self?.tick() }
+        tickTimer = loop.scheduleRepeating(every: Self.tickInterval) { [unowned self] in self.tick() }
     }
 
     private func tick() {
@@ -114,8 +117,8 @@ final class ServerWorker {
     /// it is muted for a moment while connections close.
     private func pauseAccepting(_ listener: ServerListener) {
         loop.modify(fd: listener.fd, interest: [])
-        loop.schedule(after: .milliseconds(100)) { [weak self, weak listener] in
-            guard let self, let listener, !self.draining else { return }
+        loop.schedule(after: .milliseconds(100)) { [unowned self] in
+            guard !self.draining else { return }
             self.loop.modify(fd: listener.fd, interest: .readable)
         }
     }
@@ -147,7 +150,7 @@ final class ServerWorker {
             close(listener.fd)
         }
         listeners.removeAll()
-        graceTimer = loop.schedule(after: grace) { [weak self] in self?.forceClose() }
+        graceTimer = loop.schedule(after: grace) { [unowned self] in self.forceClose() }
         for connection in connections.reversed() { connection.drainIfQuiet() }
         if connections.isEmpty { finish() }
     }

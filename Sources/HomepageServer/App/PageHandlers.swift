@@ -46,11 +46,12 @@ struct PageHandlers: Sendable {
     func logDownload(_ request: HTTPRequest) -> HTTPHandlerResult {
         let path = app.logSink.path
         return offLoop {
+            // Oldest first: homepage.log.3 … homepage.log.1, then homepage.log.
+            let rotated = stride(from: LogFileSink.defaultRotatedFileCount, through: 1, by: -1).map { "\(path).\($0)" }
             var body: [UInt8] = []
-            for index in stride(from: LogFileSink.defaultRotatedFileCount, through: 1, by: -1) {
-                body += (try? SmallFileReader.read("\(path).\(index)")) ?? nil ?? []
+            for file in rotated + [path] {
+                if let content = try? SmallFileReader.read(file) { body += content }
             }
-            body += (try? SmallFileReader.read(path)) ?? nil ?? []
             var headers = HTTPHeaders()
             headers.add("Content-Type", "text/plain; charset=utf-8")
             headers.add("Content-Disposition", "attachment; filename=\"homepage.log\"")

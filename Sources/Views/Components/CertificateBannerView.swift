@@ -55,7 +55,7 @@ enum CertificateBannerView {
         case .checking:
             return "Checking the certificate…"
         case .error:
-            return "The box could not obtain a certificate. See the error below."
+            return "The box could not obtain a certificate: the error box on this page says why and what to do."
         }
     }
 

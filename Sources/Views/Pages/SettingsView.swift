@@ -8,9 +8,9 @@ public enum SettingsView {
             page.raw("<p class=\"back\"><a href=\"/\">← Homepage</a></p>")
             page.raw("<h1>Settings</h1>")
             FlashMessageView.render(model.flash, into: &page)
-            ErrorBoxView.render(model.errorBox, into: &page)
             CertificateBannerView.render(
                 model.certificate, showsPeriod: true, checkNowToken: model.csrfToken, into: &page)
+            ErrorBoxView.render(model.errorBox, into: &page)
             renderServerForm(model, into: &page)
             renderCredentialForms(model, into: &page)
             renderLogLevelForm(model, into: &page)

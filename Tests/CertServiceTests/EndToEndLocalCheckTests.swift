@@ -1,0 +1,75 @@
+import Foundation
+import HTTPCore
+import Testing
+
+@testable import CertService
+
+/// The outcomes a check reaches before asking the certificate service anything: each is
+/// proved against a live sandbox that must see no request.
+@Suite struct EndToEndLocalCheckTests {
+    @Test func missingServerURLGivesCheckNoServerAndSendsNothing() async throws {
+        let sandbox = SandboxCertificateService.endToEnd()
+        let counter = EndToEndCountingHandler(sandbox)
+        let server = try EndToEndTLSServer(handler: counter)
+        defer { server.stop() }
+        let box = try EndToEndBox()
+        defer { box.remove() }
+        let production = try sandbox.database(named: "demo-production")
+        let checker = box.makeChecker(
+            provisioningURL: server.provisioningURL,
+            settings: CertificateSettings(
+                serverURL: nil, dbUUID: production.dbUUID, enterpriseCode: production.enterpriseCode))
+
+        let status = await checker.checkAndSettle()
+
+        #expect(status.state == .error)
+        #expect(status.error?.code == .checkNoServer)
+        #expect(status.error?.displayCode == "ERR_IOT_HTTPS_CHECK_NO_SERVER")
+        #expect(counter.provisioningRequests == 0)
+    }
+
+    @Test func unreadableCertificateFileGivesCertReadExceptionAndIsKept() async throws {
+        let sandbox = SandboxCertificateService.endToEnd()
+        let counter = EndToEndCountingHandler(sandbox)
+        let server = try EndToEndTLSServer(handler: counter)
+        defer { server.stop() }
+        let box = try EndToEndBox()
+        defer { box.remove() }
+        try FileManager.default.createDirectory(
+            atPath: box.directory.path + "/tls", withIntermediateDirectories: true)
+        let garbage = "this is not a certificate\n"
+        try box.directory.write("tls/cert.pem", garbage)
+        try box.directory.write("tls/key.pem", "nor is this a key\n")
+        let checker = box.makeChecker(
+            provisioningURL: server.provisioningURL,
+            settings: SandboxCertificateService.settings(server, try sandbox.database(named: "demo-production")))
+
+        let status = await checker.checkAndSettle()
+
+        #expect(status.state == .error)
+        #expect(status.error?.code == .checkCertReadException)
+        #expect(status.error?.detail.contains(box.certificatePath) == true)
+        #expect(box.directory.contents("tls/cert.pem") == garbage)
+        #expect(counter.provisioningRequests == 0)
+    }
+
+    @Test func missingCredentialsGiveLoadNoCredentialAndSendNothing() async throws {
+        let sandbox = SandboxCertificateService.endToEnd()
+        let counter = EndToEndCountingHandler(sandbox)
+        let server = try EndToEndTLSServer(handler: counter)
+        defer { server.stop() }
+        let box = try EndToEndBox()
+        defer { box.remove() }
+        let checker = box.makeChecker(
+            provisioningURL: server.provisioningURL,
+            settings: CertificateSettings(serverURL: server.origin, dbUUID: nil, enterpriseCode: ""))
+
+        let status = await checker.checkAndSettle()
+
+        #expect(status.state == .error)
+        #expect(status.error?.code == .loadNoCredential)
+        #expect(status.error?.detail == "missing: database UUID and enterprise code")
+        #expect(status.nextRetry == nil)
+        #expect(counter.provisioningRequests == 0)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import HTTPCore
+import Testing
+
+@testable import CertService
+
+/// Every way the request gets no HTTP answer at all ends as
+/// `ERR_IOT_HTTPS_LOAD_REQUEST_EXCEPTION`, with the precise cause in `detail`.
+@Suite struct EndToEndRequestExceptionTests {
+    /// Runs one check of a box whose credentials are set, against `provisioningURL`.
+    private func check(
+        _ provisioningURL: String, trustServiceCA: Bool = true, totalTimeout: Duration = .seconds(10)
+    ) async throws -> CertificateStatus {
+        let box = try EndToEndBox()
+        defer { box.remove() }
+        let checker = box.makeChecker(
+            provisioningURL: provisioningURL,
+            settings: CertificateSettings(serverURL: "https://localhost", dbUUID: "db-1", enterpriseCode: "M123456"),
+            trustServiceCA: trustServiceCA, totalTimeout: totalTimeout)
+        let status = await checker.checkAndSettle()
+        #expect(status.state == .error)
+        #expect(status.error?.code == .loadRequestException)
+        #expect(status.error?.httpStatus == nil)
+        #expect(status.nextRetry != nil)
+        #expect(status.error?.detail.contains("M123456") == false)
+        #expect(FileManager.default.fileExists(atPath: box.certificatePath) == false)
+        return status
+    }
+
+    @Test func closedPortGivesRequestExceptionNamingTheRefusal() async throws {
+        let port = try HTTPClientProvisioningTransportTests().closedLoopbackPort()
+        let url = "https://localhost:\(port)\(SandboxCertificateService.provisioningPath)"
+
+        let status = try await check(url)
+
+        #expect(status.error?.detail == "POST \(url): connection refused by localhost port \(port)")
+    }
+
+    @Test func untrustedServerCertificateGivesRequestException() async throws {
+        let sandbox = SandboxCertificateService.endToEnd()
+        let counter = EndToEndCountingHandler(sandbox)
+        let server = try EndToEndTLSServer(handler: counter)
+        defer { server.stop() }
+
+        let status = try await check(server.provisioningURL, trustServiceCA: false)
+
+        let detail = try #require(status.error?.detail)
+        // The service sends its CA along, which the box does not trust.
+        #expect(
+            detail
+                == "POST \(server.provisioningURL): the server certificate is not trusted: "
+                + "self-signed certificate in certificate chain")
+        #expect(counter.provisioningRequests == 0)
+    }
+
+    @Test func serverCertificateForAnotherNameGivesRequestException() async throws {
+        let counter = EndToEndCountingHandler(SandboxCertificateService.endToEnd())
+        let server = try EndToEndTLSServer(handler: counter, certificate: EndToEndPKI.otherHost)
+        defer { server.stop() }
+
+        let status = try await check(server.provisioningURL)
+
+        #expect(
+            status.error?.detail
+                == "POST \(server.provisioningURL): the server certificate is not valid for localhost")
+        #expect(counter.provisioningRequests == 0)
+    }
+
+    @Test func serverThatResetsOnAcceptGivesRequestExceptionAfterQuickRetries() async throws {
+        let server = try EndToEndMisbehavingServer(behaviour: .resetOnAccept)
+        defer { server.stop() }
+        let url = "https://localhost:\(server.port)\(SandboxCertificateService.provisioningPath)"
+
+        let status = try await check(url)
+
+        #expect(status.error?.detail == "POST \(url): the connection was reset")
+        // A reset may pass by itself: the first try and both quick retries reached the server.
+        #expect(server.acceptedConnections == 3)
+    }
+
+    @Test func serverThatClosesWithoutAnsweringGivesRequestException() async throws {
+        let context = try TLSServerContext(
+            certificateChainPEM: EndToEndPKI.localhost.chainPEM, privateKeyPEM: EndToEndPKI.localhost.keyPEM)
+        let server = try EndToEndMisbehavingServer(behaviour: .closeAfterRequest(context))
+        defer { server.stop() }
+        let url = "https://localhost:\(server.port)\(SandboxCertificateService.provisioningPath)"
+
+        let status = try await check(url)
+
+        #expect(
+            status.error?.detail
+                == "POST \(url): the server sent an invalid response: the server closed the connection without answering"
+        )
+        #expect(server.acceptedConnections == 1)
+    }
+
+    @Test func sandboxThatDropsTheConnectionGivesRequestException() async throws {
+        let sandbox = SandboxCertificateService.endToEnd()
+        sandbox.updateKnobs { $0.dropConnection = true }
+        let counter = EndToEndCountingHandler(sandbox)
+        let server = try EndToEndTLSServer(handler: counter)
+        defer { server.stop() }
+
+        let status = try await check(server.provisioningURL)
+
+        #expect(
+            status.error?.detail
+                == "POST \(server.provisioningURL): the server sent an invalid response: "
+                + "the server closed the connection without answering")
+        // The service saw the request, so it is not sent again at once: the back-off retries it.
+        #expect(counter.provisioningRequests == 1)
+        #expect(status.nextRetry != nil)
+    }
+
+    /// Accepts the request and never answers it.
+    private struct SilentService: HTTPHandler {
+        func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
+            .deferred { _ in }
+        }
+    }
+
+    @Test func serverThatNeverAnswersGivesRequestExceptionNamingTheTimeout() async throws {
+        let server = try EndToEndTLSServer(handler: SilentService())
+        defer { server.stop() }
+
+        // How many of the three tries reach the handler within the bound depends on the
+        // machine's load, so only the outcome is checked.
+        let status = try await check(server.provisioningURL, totalTimeout: .milliseconds(300))
+
+        #expect(status.error?.detail == "POST \(server.provisioningURL): the server did not answer in time")
+    }
+
+    @Test func unresolvableNameGivesRequestExceptionNamingTheHost() async throws {
+        let url = "https://certificates.example.invalid\(SandboxCertificateService.provisioningPath)"
+
+        let status = try await check(url)
+
+        #expect(
+            status.error?.detail
+                == "POST \(url): cannot resolve certificates.example.invalid: Name or service not known")
+        #expect(status.error?.advice.contains { $0.contains("DNS") } == true)
+    }
+}

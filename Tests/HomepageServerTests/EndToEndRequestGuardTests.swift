@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// The two guards in front of every route: the CSRF token on forms, and the Host check that
+/// stops DNS rebinding.
+@Suite struct EndToEndRequestGuardTests {
+    static let forms: [(path: String, fields: [(String, String)])] = [
+        ("/settings/server", [("server_url", "http://127.0.0.1:9/other")]),
+        ("/settings/credential", [("db_uuid", "0f8fad5b-d9cb-469f-a165-70867728950e"), ("enterprise_code", "M1")]),
+        ("/settings/credential/clear", []),
+        ("/settings/log-level", [("level", "debug")]),
+        ("/certificate/check", []),
+    ]
+
+    /// What a refused request must leave as it was.
+    struct Observable: Equatable {
+        var conf: [UInt8]?
+        var serverURL: String?
+        var logLevel: String?
+        var errorCode: String?
+        var lastCheck: String?
+
+        init(_ box: EndToEndBox) throws {
+            let status = try box.client.status()
+            conf = box.odooConfBytes
+            serverURL = status.string("server_url")
+            logLevel = status.string("log_level")
+            errorCode = status.object("certificate")?.object("error")?.string("code")
+            lastCheck = status.object("certificate")?.string("last_check")
+        }
+    }
+
+    /// A box with a saved server whose check has ended, so nothing moves on its own while a
+    /// test compares before and after.
+    static func settledBox() throws -> EndToEndBox {
+        let box = try EndToEndBox()
+        _ = try box.client.submit("/settings/server", [("server_url", "http://127.0.0.1:9/shop")])
+        try box.waitForStatus("the check to end") {
+            $0.object("certificate")?.object("error")?.string("code") == "ERR_IOT_HTTPS_LOAD_NO_CREDENTIAL"
+        }
+        return box
+    }
+
+    @Test func postWithoutOrWithAWrongCSRFTokenIsRefusedAndChangesNothing() throws {
+        let box = try Self.settledBox()
+        let before = try Observable(box)
+        let wrongToken = String(repeating: "0", count: 64)
+        for form in Self.forms {
+            let missing = try box.client.post(form.path, form.fields)
+            #expect(missing.status == 403, "\(form.path) without a token")
+            #expect(missing.flashCookie == nil)
+            let wrong = try box.client.post(form.path, [("csrf_token", wrongToken)] + form.fields)
+            #expect(wrong.status == 403, "\(form.path) with a wrong token")
+            let empty = try box.client.post(form.path, [("csrf_token", "")] + form.fields)
+            #expect(empty.status == 403, "\(form.path) with an empty token")
+        }
+        #expect(try Observable(box) == before)
+    }
+
+    @Test(arguments: ["evil.example", "127.0.0.1.evil.example", "evil.example:8069", "localhost.evil.example"])
+    func foreignHostIsRefusedAndChangesNothing(_ host: String) throws {
+        let box = try Self.settledBox()
+        let before = try Observable(box)
+        let token = try box.client.csrfToken()
+        for path in ["/", "/settings", "/status.json", "/logs"] {
+            let response = try box.client.get(path, host: host)
+            #expect(response.status == 421, "GET \(path) with Host \(host)")
+            #expect(!response.text.contains(token))
+        }
+        for form in Self.forms {
+            let response = try box.client.post(form.path, [("csrf_token", token)] + form.fields, host: host)
+            #expect(response.status == 421, "POST \(form.path) with Host \(host)")
+            #expect(response.flashCookie == nil)
+        }
+        #expect(try Observable(box) == before)
+    }
+
+    @Test func theBoxAnswersToLocalhostAndItsAddresses() throws {
+        let box = try EndToEndBox()
+        let port = box.server.httpPort
+        let ip = try #require(try box.client.status().string("ip"))
+        for host in ["localhost", "localhost:\(port)", "LOCALHOST:\(port)", "127.0.0.1", "127.0.0.1:\(port)", ip] {
+            #expect(try box.client.get("/", host: host).status == 200, "Host \(host)")
+        }
+        let token = try box.client.csrfToken()
+        let saved = try box.client.post(
+            "/settings/server", [("csrf_token", token), ("server_url", "http://127.0.0.1:9/shop")],
+            host: "localhost:\(port)")
+        #expect(saved.status == 303)
+        #expect(try box.client.status().string("server_url") == "http://127.0.0.1:9/shop")
+    }
+}
