@@ -4,7 +4,11 @@
 # alternating rounds, two ways:
 #   keep-alive   requests/s on long-lived TLS connections (the cost of TLS records)
 #   handshakes   requests/s with "Connection: close", so every request is a new TCP connection
-#                and a new TLS handshake (the cost of the handshake): handshakes/s = requests/s
+#                and a new TLS handshake: handshakes/s = requests/s. wrk keeps its TLS session
+#                across reconnects, so these are resumed handshakes (TLS 1.3 tickets), which
+#                is what returning browsers do
+#   full hs      full handshakes/s (no resumption, ECDHE + ECDSA signature each time), from
+#                THREADS parallel `openssl s_time -new` clients that only handshake and close
 #
 #   bench/run-https.sh                 # 3 rounds x 10 s each way, wrk -t2 -c50
 #   ROUNDS=5 DURATION=20s bench/run-https.sh
@@ -167,25 +171,45 @@ for url in "$ours_url" "$nginx_url"; do
     [[ "$answers" -gt 0 && "$closes" == "$answers" ]] || { echo "bench: wrk did not get Connection: close on every answer" >&2; exit 1; }
 done
 
+# Prints the full handshakes per second of THREADS parallel s_time clients.
+measure_full_handshakes() {
+    local port=$1 seconds=${DURATION%s} index
+    for index in $(seq 1 "$THREADS"); do
+        openssl s_time -connect "127.0.0.1:$port" -new -time "$seconds" > "$work/s_time.$index" 2>&1 &
+    done
+    # This runs in a command substitution, so `wait` sees only the s_time clients.
+    wait
+    cat "$work"/s_time.* | awk '
+        / connections in .* real seconds/ { rate += $1 / $4 }
+        END { printf "%.0f\n", rate }'
+    rm -f "$work"/s_time.*
+}
+
 echo "machine: $(nproc) cores, $(uname -sr); $(openssl version | cut -d' ' -f1-2); wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
-printf '%-6s %-16s %14s %9s %14s %9s %12s\n' round server "keep-alive r/s" "p99 ms" "handshakes/s" "p99 ms" "accepts/s"
-ours_ka=0; nginx_ka=0; ours_hs=0; nginx_hs=0
+printf '%-6s %-16s %14s %9s %14s %9s %12s %10s\n' round server "keep-alive r/s" "p99 ms" "handshakes/s" \
+    "p99 ms" "accepts/s" "full hs/s"
+ours_ka=0; nginx_ka=0; ours_hs=0; nginx_hs=0; ours_full=0; nginx_full=0
 for round in $(seq 1 "$ROUNDS"); do
     for server in homepage-server nginx; do
         url=$ours_url
         [[ "$server" == nginx ]] && url=$nginx_url
+        port=${url#https://127.0.0.1:}
+        port=${port%%/*}
         read -r ka ka_p99 < <(measure "$url")
         read -r hs hs_p99 accepts < <(measure_handshakes "$url")
-        printf '%-6s %-16s %14s %9s %14s %9s %12s\n' "$round" "$server" "$ka" "$ka_p99" "$hs" "$hs_p99" "$accepts"
+        full=$(measure_full_handshakes "$port")
+        printf '%-6s %-16s %14s %9s %14s %9s %12s %10s\n' "$round" "$server" "$ka" "$ka_p99" "$hs" "$hs_p99" \
+            "$accepts" "$full"
         if [[ "$server" == nginx ]]; then
-            nginx_ka=$((nginx_ka + ka)); nginx_hs=$((nginx_hs + hs))
+            nginx_ka=$((nginx_ka + ka)); nginx_hs=$((nginx_hs + hs)); nginx_full=$((nginx_full + full))
         else
-            ours_ka=$((ours_ka + ka)); ours_hs=$((ours_hs + hs))
+            ours_ka=$((ours_ka + ka)); ours_hs=$((ours_hs + hs)); ours_full=$((ours_full + full))
         fi
     done
 done
-awk -v oka="$ours_ka" -v nka="$nginx_ka" -v ohs="$ours_hs" -v nhs="$nginx_hs" -v rounds="$ROUNDS" 'BEGIN {
-    printf "mean   %-16s %14.0f %9s %14.0f\n", "homepage-server", oka / rounds, "", ohs / rounds
-    printf "mean   %-16s %14.0f %9s %14.0f\n", "nginx", nka / rounds, "", nhs / rounds
-    printf "ratio  %-16s %14.2f %9s %14.2f\n", "ours/nginx", oka / nka, "", ohs / nhs
+awk -v oka="$ours_ka" -v nka="$nginx_ka" -v ohs="$ours_hs" -v nhs="$nginx_hs" -v ofu="$ours_full" \
+    -v nfu="$nginx_full" -v rounds="$ROUNDS" 'BEGIN {
+    printf "mean   %-16s %14.0f %9s %14.0f %9s %12s %10.0f\n", "homepage-server", oka / rounds, "", ohs / rounds, "", "", ofu / rounds
+    printf "mean   %-16s %14.0f %9s %14.0f %9s %12s %10.0f\n", "nginx", nka / rounds, "", nhs / rounds, "", "", nfu / rounds
+    printf "ratio  %-16s %14.2f %9s %14.2f %9s %12s %10.2f\n", "ours/nginx", oka / nka, "", ohs / nhs, "", "", ofu / nfu
 }'
