@@ -65,8 +65,11 @@ final class ServerWorker {
 
     func acceptConnections(on listener: ServerListener) {
         // Bounded so a flood of connections cannot keep the loop from serving its others;
-        // level-triggered epoll reports the rest on the next turn.
-        for _ in 0..<64 {
+        // level-triggered epoll reports the rest on the next turn. A TLS connection starts
+        // with a handshake costing about a millisecond of CPU, so a TLS listener takes a few
+        // at a time: a burst of new clients then cannot stall requests already in flight.
+        let batch = listener.factory == nil ? 64 : 4
+        for _ in 0..<batch {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &storage) {
