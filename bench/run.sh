@@ -12,27 +12,8 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-2}
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/homepage-bench.XXXXXX")
-pids=()
-
-cleanup() {
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-for tool in wrk nginx; do
-    command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 1; }
-done
-
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-    (cd "$root" && swift build -c release --product homepage-server >/dev/null)
-fi
-binary="$root/.build/release/homepage-server"
+source "$(dirname "$0")/common.sh"
+bench_start homepage-bench wrk nginx
 
 # The same file for both servers: 6 KB of HTML.
 mkdir -p "$work/public" "$work/data" "$work/nginx/logs"

@@ -9,25 +9,8 @@
 #   KEEP=DIR bench/testssl.sh         # also keep the full log and JSON in DIR
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/homepage-testssl.XXXXXX")
-pids=()
-
-cleanup() {
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-command -v testssl >/dev/null || { echo "testssl: testssl (testssl.sh) is not installed" >&2; exit 1; }
-
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-    (cd "$root" && swift build -c release --product homepage-server >/dev/null)
-fi
-binary="$root/.build/release/homepage-server"
+source "$(dirname "$0")/common.sh"
+bench_start homepage-testssl testssl
 
 "$root/bench/tls-test-cert.sh" "$work/tls"
 mkdir -p "$work/data"
