@@ -75,6 +75,15 @@ import Testing
         #expect(try Observable(box) == before)
     }
 
+    /// A box listening on every address still refuses `0.0.0.0` as a name: that is how a
+    /// page reaches services on the browser's own machine.
+    @Test func theUnspecifiedAddressIsNotANameOfTheBox() throws {
+        let box = try EndToEndBox(extraArguments: ["--bind", "0.0.0.0"])
+        let port = box.server.httpPort
+        #expect(try box.client.get("/status.json", host: "0.0.0.0:\(port)").status == 421)
+        #expect(try box.client.get("/status.json", host: "127.0.0.1:\(port)").status == 200)
+    }
+
     @Test func theBoxAnswersToLocalhostAndItsAddresses() throws {
         let box = try EndToEndBox()
         let port = box.server.httpPort

@@ -63,7 +63,10 @@ final class HomepageApp: Sendable {
         let subject = checker.status.subject
         return hostPolicyCache.withLock { cache in
             if let cache, cache.subject == subject { return cache.policy }
-            let addresses = machine.allAddresses + ["127.0.0.1", "::1", options.bind]
+            // The bind address counts only when it is a real one: `0.0.0.0` or `::` as Host is
+            // what a page uses to reach services on the browser's own machine.
+            let bind = ["0.0.0.0", "::"].contains(options.bind) ? [] : [options.bind]
+            let addresses = machine.allAddresses + ["127.0.0.1", "::1"] + bind
             let policy = HostPolicy(addresses: addresses, hostName: machine.hostName, certificateSubject: subject)
             cache = (subject, policy)
             return policy
