@@ -58,6 +58,8 @@ public struct CertificateError: Error, Sendable, Equatable {
         case .checkCertReadException:
             return [
                 "Check that the certificate file is readable by the IoT system's service and is a PEM certificate.",
+                "If the file is damaged, remove the certificate file named in the details (or put a good copy in its "
+                    + "place) and refresh this page: the IoT system then requests a new certificate.",
                 "Download the logs for the exact reason; raise the log level to debug in the settings for more detail.",
             ]
         case .loadNoCredential:
@@ -102,7 +104,8 @@ public struct CertificateError: Error, Sendable, Equatable {
             ]
         case .storeException:
             return [
-                "Check that the disk is not full and that the data directory is writable by the IoT system's service.",
+                "Check that the disk is not full and that the folder of the certificate and key files (named in the "
+                    + "details) is writable by the IoT system's service.",
                 "Download the logs for the exact file and reason.",
             ]
         }
