@@ -86,7 +86,7 @@ public struct CertificateError: Error, Sendable, Equatable {
         case .loadRequestStatus:
             let status = httpStatus.map(String.init) ?? "3-digit"
             return [
-                "Open the certificate service's website in a browser to see whether it is down for maintenance; "
+                "Open https://www.odoo.com in a browser to see whether it is down for maintenance; "
                     + "if so, wait for it to come back and check again.",
                 "If the website works, open a support ticket and quote the \(status) HTTP status code.",
             ]

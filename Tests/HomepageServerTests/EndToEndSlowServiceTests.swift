@@ -48,5 +48,6 @@ import Testing
         let page = try box.client.get("/").text
         #expect(page.contains("ERR_IOT_HTTPS_LOAD_REQUEST_STATUS 503"))
         #expect(page.contains("support ticket"))
+        #expect(page.contains("Open https://www.odoo.com in a browser"), "the documentation's first step")
     }
 }
