@@ -91,7 +91,14 @@ public struct CertificateError: Error, Sendable, Equatable {
                 "If the website works, open a support ticket and quote the \(status) HTTP status code.",
             ]
         case .loadRequestNoResult:
-            return [
+            var items: [String] = []
+            if detail.saysAnswerIsNotJSON {
+                items.append(
+                    "The answer is not one the certificate service gives. Open https://www.odoo.com in a browser to "
+                        + "see whether it is down for maintenance; if so, wait and check again. Otherwise a proxy "
+                        + "or a network login page may be answering in its place: ask your network administrator.")
+            }
+            return items + [
                 "The database must be a production database: not a copy, a duplicate, a staging or a development one.",
                 "The Odoo subscription must be In Progress and have an IoT box subscription line.",
                 "If the IoT box line was added after the IoT system was connected, refresh this page or press "
@@ -128,6 +135,12 @@ public struct CertificateError: Error, Sendable, Equatable {
 }
 
 extension String {
+    /// Whether a no-result detail says the body was not JSON at all (a maintenance page, a
+    /// proxy's page), which is no refusal, so eligibility advice alone would mislead.
+    fileprivate var saysAnswerIsNotJSON: Bool {
+        hasPrefix("the answer is not a JSON object")
+    }
+
     /// Whether a transport detail is about name resolution, so DNS advice is worth giving.
     fileprivate var mentionsNameResolution: Bool {
         let lowered = lowercased()
