@@ -58,6 +58,8 @@ public struct CertificateError: Error, Sendable, Equatable {
         case .checkCertReadException:
             return [
                 "Check that the certificate file is readable by the IoT system's service and is a PEM certificate.",
+                "If the file is damaged, remove the certificate file named in the details (or put a good copy in its "
+                    + "place) and refresh this page: the IoT system then requests a new certificate.",
                 "Download the logs for the exact reason; raise the log level to debug in the settings for more detail.",
             ]
         case .loadNoCredential:
@@ -84,12 +86,19 @@ public struct CertificateError: Error, Sendable, Equatable {
         case .loadRequestStatus:
             let status = httpStatus.map(String.init) ?? "3-digit"
             return [
-                "Open the certificate service's website in a browser to see whether it is down for maintenance; "
+                "Open https://www.odoo.com in a browser to see whether it is down for maintenance; "
                     + "if so, wait for it to come back and check again.",
                 "If the website works, open a support ticket and quote the \(status) HTTP status code.",
             ]
         case .loadRequestNoResult:
-            return [
+            var items: [String] = []
+            if detail.saysAnswerIsNotJSON {
+                items.append(
+                    "The answer is not one the certificate service gives. Open https://www.odoo.com in a browser to "
+                        + "see whether it is down for maintenance; if so, wait and check again. Otherwise a proxy "
+                        + "or a network login page may be answering in its place: ask your network administrator.")
+            }
+            return items + [
                 "The database must be a production database: not a copy, a duplicate, a staging or a development one.",
                 "The Odoo subscription must be In Progress and have an IoT box subscription line.",
                 "If the IoT box line was added after the IoT system was connected, refresh this page or press "
@@ -102,7 +111,8 @@ public struct CertificateError: Error, Sendable, Equatable {
             ]
         case .storeException:
             return [
-                "Check that the disk is not full and that the data directory is writable by the IoT system's service.",
+                "Check that the disk is not full and that the folder of the certificate and key files (named in the "
+                    + "details) is writable by the IoT system's service.",
                 "Download the logs for the exact file and reason.",
             ]
         }
@@ -125,6 +135,12 @@ public struct CertificateError: Error, Sendable, Equatable {
 }
 
 extension String {
+    /// Whether a no-result detail says the body was not JSON at all (a maintenance page, a
+    /// proxy's page), which is no refusal, so eligibility advice alone would mislead.
+    fileprivate var saysAnswerIsNotJSON: Bool {
+        hasPrefix("the answer is not a JSON object")
+    }
+
     /// Whether a transport detail is about name resolution, so DNS advice is worth giving.
     fileprivate var mentionsNameResolution: Bool {
         let lowered = lowercased()

@@ -45,6 +45,25 @@ import Testing
         #expect(boxSection.upperBound < logLevel.lowerBound && logLevel.upperBound < nextSection.lowerBound)
     }
 
+    @Test func aDamagedLineHoldingTheEnterpriseCodeIsNotQuotedInLogsOrPages() throws {
+        // A hand edit that forgot the `=`: the line is the secret itself.
+        let code = "M2079600758"
+        let damaged = "[iot.box]\nremote_server = http://127.0.0.1:9/old\nenterprise_code \(code)\n"
+        let box = try EndToEndBox(odooConf: damaged)
+
+        let status = try box.client.status()
+        let problem = try #require(status.string("settings_error"))
+        #expect(problem.contains("line 3"), "the report still says where to look")
+        #expect(!problem.contains(code))
+        for path in ["/", "/settings", "/logs", "/logs/download"] {
+            let page = try box.client.get(path).text
+            #expect(!page.contains(code), "\(path) does not show the code")
+        }
+        let log = try String(contentsOfFile: box.dataDirectory + "/logs/homepage.log", encoding: .utf8)
+        #expect(log.contains("line 3"), "the damage is logged")
+        #expect(!log.contains(code))
+    }
+
     @Test func damagedConfigIsReportedAndLeftByteForByteUntouched() throws {
         let damaged = "[iot.box]\nremote_server = http://127.0.0.1:9/old\nthis line is not ini\n"
         let box = try EndToEndBox(odooConf: damaged)

@@ -67,6 +67,26 @@ import Testing
         try Self.expectFlashOnce("Credentials saved", box: box, cookie: cookie)
     }
 
+    @Test func newCredentialWhileTheCertificateIsValidDoesNotClaimARequest() throws {
+        let box = try EndToEndBox()
+        let production = try Self.credential(of: box, named: "demo-production")
+        _ = try box.client.submit(
+            "/settings/credential", [("db_uuid", production.uuid), ("enterprise_code", production.code)])
+        try box.waitForStatus("the first certificate") { $0.object("certificate")?.string("state") == "valid" }
+
+        // A valid certificate is kept until it is due (no request at all), so the message
+        // must not say one is being requested.
+        let staging = try Self.credential(of: box, named: "demo-staging")
+        let cookie = try Self.expectRedirect(
+            try box.client.submit(
+                "/settings/credential", [("db_uuid", staging.uuid), ("enterprise_code", staging.code)]))
+        let page = try box.client.get("/settings", cookie: cookie).text
+        #expect(page.contains("Credentials saved"))
+        #expect(!page.contains("asking for a certificate"))
+        #expect(page.contains("current certificate stays in use"))
+        #expect(try box.client.status().object("certificate")?.string("state") == "valid")
+    }
+
     @Test func clearFormRemovesTheCredential() throws {
         let box = try EndToEndBox()
         let staging = try Self.credential(of: box, named: "demo-staging")

@@ -48,5 +48,28 @@ import Testing
         let page = try box.client.get("/").text
         #expect(page.contains("ERR_IOT_HTTPS_LOAD_REQUEST_STATUS 503"))
         #expect(page.contains("support ticket"))
+        #expect(page.contains("Open https://www.odoo.com in a browser"), "the documentation's first step")
+    }
+}
+
+/// An answer that is not JSON is not a refusal: the page must not only talk about eligibility.
+@Suite struct EndToEndGarbageAnswerTests {
+    @Test func anAnswerThatIsNotJSONPointsAtMaintenanceOrAProxyBeforeEligibility() throws {
+        let box = try EndToEndBox()
+        try Data(#"{"answer_garbage": true}"#.utf8).write(
+            to: URL(fileURLWithPath: box.dataDirectory + "/sandbox/knobs.json"))
+        let credential = try EndToEndFormTests.credential(of: box, named: "demo-production")
+        _ = try box.client.submit(
+            "/settings/credential", [("db_uuid", credential.uuid), ("enterprise_code", credential.code)])
+        try box.waitForStatus("the garbage answer") {
+            EndToEndCertificateTests.errorCode($0) == "ERR_IOT_HTTPS_LOAD_REQUEST_NO_RESULT"
+        }
+
+        let page = try box.client.get("/").text
+        #expect(page.contains("<code>ERR_IOT_HTTPS_LOAD_REQUEST_NO_RESULT</code>"))
+        let maintenance = try #require(page.range(of: "down for maintenance; "), "the advice names maintenance")
+        let proxy = try #require(page.range(of: "proxy"), "the advice names a proxy in the way")
+        let eligibility = try #require(page.range(of: "must be a production database"))
+        #expect(maintenance.lowerBound < eligibility.lowerBound && proxy.lowerBound < eligibility.lowerBound)
     }
 }

@@ -93,6 +93,23 @@ import Testing
         #expect(html.contains("<a class=\"button\" href=\"https://192-168-1-10.abcd1234.odoo-iot.com:8443\">"))
     }
 
+    @Test func httpsLinkSaysWhatToDoWhenTheOdooIoTNameDoesNotOpen() {
+        var model = ViewsFixtures.homepage()
+        model.httpsURL = "https://192-168-1-10.abcd1234.odoo-iot.com:8443"
+        let html = render(model)
+        // The documentation's advice for a box reachable by IP but not by its odoo-iot.com name.
+        #expect(html.contains("DNS_PROBE_FINISHED_NXDOMAIN"))
+        #expect(html.contains("Google DNS"))
+        #expect(html.contains("router"))
+        #expect(html.contains("each device"))
+        #expect(html.contains("network administrator"))
+    }
+
+    @Test func noDNSAdviceBeforeTheHTTPSAddressIsKnown() {
+        let html = render(ViewsFixtures.homepage())
+        #expect(!html.contains("Google DNS"))
+    }
+
     @Test func securePageDoesNotRepeatTheHTTPSCallout() {
         var model = ViewsFixtures.homepage()
         model.httpsURL = "https://192-168-1-10.abcd1234.odoo-iot.com:8443"

@@ -53,7 +53,14 @@ struct FormHandlers: Sendable {
             } catch {
                 return rejected(error)
             }
-            return save("Credentials saved; the box is asking for a certificate.") {
+            // A valid certificate is kept until it is due for renewal, whatever the
+            // credentials: saying a request started would be untrue then.
+            let message =
+                app.checker.status.state == .valid
+                ? "Credentials saved. The current certificate stays in use until it is due for renewal; "
+                    + "the box asks for the next one with these credentials."
+                : "Credentials saved; the box is asking for a certificate."
+            return save(message) {
                 $0[.dbUUID] = credential.dbUUID
                 $0[.enterpriseCode] = credential.enterpriseCode
             }

@@ -13,8 +13,10 @@ enum OdooConfigError: Error, Equatable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .malformedLine(let line, let text):
-            return "odoo.conf line \(line): not a section, comment or key = value: \(text)"
+        case .malformedLine(let line, _):
+            // The line itself is not quoted: a hand edit that forgot the `=` leaves the
+            // enterprise code alone on it, and this text goes to the log and every page.
+            return "odoo.conf line \(line): not a section, comment or key = value"
         case .missingSectionHeader(let line):
             return "odoo.conf line \(line): a key appears before any [section] header"
         case .duplicateSection(let line, let name):

@@ -22,12 +22,24 @@ public enum HomepageView {
                     page.raw(" ")
                     page.element("span", [HTMLAttribute("class", "https-url")], text: httpsURL)
                 }
+                renderDNSAdvice(into: &page)
             }
             ErrorBoxView.render(model.errorBox, into: &page)
             renderBoxCard(model, into: &page)
             CertificateBannerView.render(model.certificate, showsPeriod: true, into: &page)
             renderSandbox(model.sandbox, into: &page)
         }
+    }
+
+    /// Odoo's documentation for a box that opens by IP but not by its odoo-iot.com name: the
+    /// name is public DNS, which some routers do not resolve. Shown beside the link because a
+    /// person who clicks it and gets a DNS error comes back to this page.
+    private static func renderDNSAdvice(into page: inout HTMLBuilder) {
+        page.raw("<p class=\"https-help\">If this address does not open (the browser may say ")
+        page.raw("<code>DNS_PROBE_FINISHED_NXDOMAIN</code>), the network does not resolve odoo-iot.com names: ")
+        page.raw("if the router allows it, set its DNS to Google DNS (8.8.8.8); otherwise set it on each device ")
+        page.raw("that uses this box. Payment terminals usually need no change. This is a task for your system or ")
+        page.raw("network administrator; it is beyond Odoo support.</p>")
     }
 
     private static func renderBoxCard(_ model: HomepageModel, into page: inout HTMLBuilder) {

@@ -46,7 +46,8 @@ public enum SettingsView {
         page.raw(
             "<section class=\"card\" aria-labelledby=\"credential-title\"><h2 id=\"credential-title\">Credential</h2>")
         page.raw("<p>The database UUID and the enterprise (subscription) code let the box obtain its HTTPS ")
-        page.raw("certificate. Saving them starts a certificate request at once.</p>")
+        page.raw("certificate. Saving them starts a certificate request at once, unless the current certificate ")
+        page.raw("is still valid.</p>")
         if let stored = model.storedEnterpriseCode, !stored.isEmpty {
             page.element("p", [HTMLAttribute("class", "stored-code")]) { page in
                 page.raw("Stored enterprise code: ")
