@@ -93,6 +93,16 @@ import Testing
         #expect(error == .responseTooLarge(limit: 100))
     }
 
+    /// A chunk size near Int.max after a first chunk must be refused, not overflow the sum.
+    @Test func hugeChunkSizeAfterAChunkIsRefused() throws {
+        let server = try serving(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n")
+        defer { server.stop() }
+        let error = failure(
+            client { $0.maxResponseSize = 100 }, HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        #expect(error == .responseTooLarge(limit: 100))
+    }
+
     @Test func resetConnectionIsReported() throws {
         let server = try TLSTestServer(factory: nil, behaviour: .resetAfterRequest)
         defer { server.stop() }
