@@ -178,7 +178,12 @@ import Testing
         #expect(error == .dnsTimedOut(host: "slow.test"))
     }
 
-    @Test(arguments: ["ftp://example.test/", "http://", "http://host:99999/", "example.test/path"])
+    /// A space or a control character would break the request line, and CR LF would let the
+    /// URL write headers of its own: such a URL is refused before any connection.
+    @Test(arguments: [
+        "ftp://example.test/", "http://", "http://host:99999/", "example.test/path", "http://127.0.0.1:1/a b",
+        "http://127.0.0.1:1/a\r\nX-Injected: 1", "http://127.0.0.1:1/?q=\u{7F}", "http://127.0.0.1\t:1/",
+    ])
     func unusableURLIsRejected(_ url: String) {
         #expect(failure(client(), HTTPClientRequest(url: url)) == .invalidURL(url))
     }
