@@ -56,6 +56,9 @@ public final class CertificateChecker: Sendable {
     private let logger: Logger
     private let onCertificateStored: @Sendable (_ chainPEM: String, _ keyPEM: String) -> Void
     private let queue = DispatchQueue(label: "cert.checker")
+    /// Status updates go to the customer's Odoo server, which may be slow or unreachable: on
+    /// their own queue they never hold a run, its waiters or the next check.
+    private let reportQueue = DispatchQueue(label: "cert.checker.status-update")
     private let state = Mutex(State())
 
     /// - Parameter onCertificateStored: called on the checker's queue after a new pair is on
@@ -152,6 +155,11 @@ public final class CertificateChecker: Sendable {
         check(reason: .settingsChanged, force: true)
     }
 
+    /// Blocks until every status update sent so far has been answered or has failed.
+    func finishPendingStatusReports() {
+        reportQueue.sync {}
+    }
+
     // MARK: - The run, on the checker's queue
 
     private func runUntilSettled() {
@@ -168,6 +176,9 @@ public final class CertificateChecker: Sendable {
                 let waiters = state.waiters
                 state.waiters = []
                 return (waiters, state.status)
+            }
+            if case .certificate(let facts, _, fresh: true) = outcome, let serverURL = settings.serverURL {
+                reportQueue.async { self.reportCertificateEnd(facts.notAfter, serverURL: serverURL) }
             }
             guard let finished else { continue }
             if finished.status.nextRetry != nil { scheduleRetry() }
@@ -226,7 +237,6 @@ public final class CertificateChecker: Sendable {
                 return .failed(error, facts: usable, retry: true)
             case .success(let facts):
                 logger.info("certificate stored for \(facts.subjectCommonName), valid until \(facts.notAfter)")
-                reportCertificateEnd(facts.notAfter, serverURL: serverURL)
                 return .certificate(facts, configuration.policy.evaluate(facts, now: now), fresh: true)
             }
         }
@@ -305,8 +315,8 @@ public final class CertificateChecker: Sendable {
         return .success(facts)
     }
 
-    /// Tells the Odoo database when the certificate ends. Best effort: a failure is logged
-    /// and changes nothing.
+    /// Tells the Odoo database when the certificate ends. Best effort, on `reportQueue`: a
+    /// failure is logged and changes nothing.
     private func reportCertificateEnd(_ end: Date, serverURL: String) {
         let url = ProvisioningProtocol.statusUpdateURL(serverURL: serverURL)
         let body = ProvisioningProtocol.statusUpdateBody(identifier: configuration.identifier, certificateEnd: end)

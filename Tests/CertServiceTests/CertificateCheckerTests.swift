@@ -93,11 +93,42 @@ private func answerHTTP(_ status: Int, _ body: String = "") -> FakeProvisioningT
         #expect(status.subject == "*.ab12cd34.odoo-iot.com")
         #expect(harness.stored.all.count == 1)
         #expect(try harness.checker.store.read()?.keyPEM == FakeCertificateInspector.key("k1"))
+        harness.checker.finishPendingStatusReports()
         let requests = harness.transport.requests
         #expect(requests.count == 2)
         #expect(requests[0].body.contains("\"db_uuid\": \"db-uuid-1\""))
         #expect(requests[1].url == "https://shop.test/iot/box/update_certificate_status")
         #expect(requests[1].body.contains("\"identifier\": \"box-identifier\""))
+    }
+
+    /// The status update goes to the customer's Odoo server, which may be slow or behind a
+    /// firewall: the stored certificate must show as valid while the update is still out.
+    @Test func slowStatusUpdateDoesNotHoldTheCheck() throws {
+        let updateArrived = DispatchSemaphore(value: 0)
+        let releaseUpdate = DispatchSemaphore(value: 0)
+        let start = Mutex<Date>(.distantPast)
+        let harness = try CheckerHarness { url, _ in
+            if url.hasSuffix("update_certificate_status") {
+                updateArrived.signal()
+                releaseUpdate.wait()
+                return ProvisioningResponse(status: 200, body: [])
+            }
+            let notBefore = start.withLock { $0 }
+            return FakeProvisioningTransport.certificateAnswer(
+                cn: "*.ab12cd34.odoo-iot.com", notBefore: notBefore, notAfter: notBefore.addingTimeInterval(90 * 86_400)
+            )
+        }
+        start.withLock { $0 = harness.now }
+        harness.checker.check(reason: .homepageVisit)
+        // A generous bound only so a regression fails instead of hanging the suite.
+        #expect(updateArrived.wait(timeout: .now() + 30) == .success)
+        let statusDuringUpdate = harness.checker.status
+        let checkingDuringUpdate = harness.checker.isChecking
+        releaseUpdate.signal()
+        harness.checker.finishPendingStatusReports()
+        #expect(statusDuringUpdate.state == .valid)
+        #expect(!checkingDuringUpdate)
+        #expect(harness.transport.requests.count == 2)
     }
 
     @Test func thousandSimultaneousTriggersMakeOneRequest() async throws {

@@ -43,6 +43,7 @@ private struct InProcessSandboxTransport: ProvisioningTransport {
         }
         #expect(short.state == .expiring)
         #expect(short.subject == "*.\(production.subdomain).odoo-iot.com")
+        checker.finishPendingStatusReports()
         #expect(service.statusUpdates.map(\.identifier) == ["box-9"])
 
         // A visit in the back-off that follows a short certificate sends nothing; "Check now" does.

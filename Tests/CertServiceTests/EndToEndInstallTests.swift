@@ -137,6 +137,7 @@ import Testing
         let key = try PrivateKey(pem: Array(try #require(box.directory.contents("tls/key.pem")).utf8))
         #expect(leaf.matches(key))
 
+        checker.finishPendingStatusReports()
         let updates = sandbox.statusUpdates
         #expect(updates.count == 1)
         #expect(updates.first?.identifier == "e2e-box")

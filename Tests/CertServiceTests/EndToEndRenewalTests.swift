@@ -99,6 +99,7 @@ import Testing
         let status = await checker.settled()
 
         #expect(status.state == .valid)
+        checker.finishPendingStatusReports()
         #expect(counter.provisioningRequests == 1)
         #expect(sandbox.statusUpdates.count == 1)
 

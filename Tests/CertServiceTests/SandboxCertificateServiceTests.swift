@@ -180,4 +180,14 @@ import Testing
         #expect(try directory.mode("sandbox/ca-key.pem") == 0o600)
         #expect(try directory.mode("sandbox") == 0o700)
     }
+
+    /// `knobs.json` is edited by hand: a number no certificate can carry must not stop the box.
+    @Test func knobsFileWithAnImpossibleValidityKeepsTheDefault() throws {
+        let directory = try CertTestDirectory()
+        defer { directory.remove() }
+        try directory.write("knobs.json", #"{"validity_days": 1e300, "answer_garbage": true}"#)
+        let knobs = try #require(SandboxKnobs.load(path: directory.path + "/knobs.json"))
+        #expect(knobs.validity == SandboxKnobs().validity)
+        #expect(knobs.answerGarbage)
+    }
 }

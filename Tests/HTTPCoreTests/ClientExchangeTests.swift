@@ -93,6 +93,16 @@ import Testing
         #expect(error == .responseTooLarge(limit: 100))
     }
 
+    /// A chunk size near Int.max after a first chunk must be refused, not overflow the sum.
+    @Test func hugeChunkSizeAfterAChunkIsRefused() throws {
+        let server = try serving(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n")
+        defer { server.stop() }
+        let error = failure(
+            client { $0.maxResponseSize = 100 }, HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+        #expect(error == .responseTooLarge(limit: 100))
+    }
+
     @Test func resetConnectionIsReported() throws {
         let server = try TLSTestServer(factory: nil, behaviour: .resetAfterRequest)
         defer { server.stop() }
@@ -168,7 +178,12 @@ import Testing
         #expect(error == .dnsTimedOut(host: "slow.test"))
     }
 
-    @Test(arguments: ["ftp://example.test/", "http://", "http://host:99999/", "example.test/path"])
+    /// A space or a control character would break the request line, and CR LF would let the
+    /// URL write headers of its own: such a URL is refused before any connection.
+    @Test(arguments: [
+        "ftp://example.test/", "http://", "http://host:99999/", "example.test/path", "http://127.0.0.1:1/a b",
+        "http://127.0.0.1:1/a\r\nX-Injected: 1", "http://127.0.0.1:1/?q=\u{7F}", "http://127.0.0.1\t:1/",
+    ])
     func unusableURLIsRejected(_ url: String) {
         #expect(failure(client(), HTTPClientRequest(url: url)) == .invalidURL(url))
     }

@@ -34,10 +34,6 @@ static inline long copenssl_ctx_set_options(SSL_CTX *ctx, long options) {
 static inline long copenssl_bio_get_mem_data(BIO *bio, char **out) {
     return BIO_get_mem_data(bio, out);
 }
-static inline long copenssl_ctx_add_extra_chain_cert(SSL_CTX *ctx, X509 *cert) {
-    return SSL_CTX_add_extra_chain_cert(ctx, cert);
-}
-
 static inline long copenssl_ctx_add1_chain_cert(SSL_CTX *ctx, X509 *cert) {
     return SSL_CTX_add1_chain_cert(ctx, cert);
 }
@@ -46,9 +42,6 @@ static inline long copenssl_ctx_set1_groups_list(SSL_CTX *ctx, const char *list)
 }
 static inline long copenssl_ctx_sess_set_cache_size(SSL_CTX *ctx, long size) {
     return SSL_CTX_sess_set_cache_size(ctx, size);
-}
-static inline long copenssl_set_mode(SSL *ssl, long mode) {
-    return SSL_set_mode(ssl, mode);
 }
 static inline EVP_PKEY *copenssl_generate_ec_p256(void) {
     return EVP_EC_gen("P-256");

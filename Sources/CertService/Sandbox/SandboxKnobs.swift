@@ -20,14 +20,18 @@ public struct SandboxKnobs: Sendable, Equatable {
 extension SandboxKnobs {
     /// The knobs a person (or an end-to-end test of the whole box) sets in the sandbox's
     /// `knobs.json`, e.g. `{"delay_ms": 4000}` or `{"forced_status": 503}`. Keys:
-    /// `validity_days`, `forced_status`, `delay_ms`, `answer_garbage`, `drop_connection`.
-    /// Returns nil when the file is missing or is not a JSON object.
+    /// `validity_days`, `forced_status`, `delay_ms`, `answer_garbage`, `drop_connection`. A value
+    /// out of range keeps its default. Returns nil when the file is missing or is not a JSON object.
     static func load(path: String) -> SandboxKnobs? {
         guard let data = FileManager.default.contents(atPath: path),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return nil }
         var knobs = SandboxKnobs()
-        if let days = object["validity_days"] as? Double { knobs.validity = .seconds(days * 86_400) }
+        // Ten years either way: negative days make an already expired certificate; past that
+        // no certificate can carry the date, and a huge number would trap in `Duration`.
+        if let days = object["validity_days"] as? Double, (-3650...3650).contains(days) {
+            knobs.validity = .seconds(days * 86_400)
+        }
         if let status = object["forced_status"] as? Int, (100...599).contains(status) { knobs.forcedStatus = status }
         if let delay = object["delay_ms"] as? Int, delay > 0 { knobs.delay = .milliseconds(delay) }
         knobs.answerGarbage = object["answer_garbage"] as? Bool ?? false

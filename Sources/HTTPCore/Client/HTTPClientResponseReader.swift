@@ -78,7 +78,8 @@ final class HTTPClientResponseReader {
                 throw .malformedResponse(detail: "invalid chunk size")
             }
             if size == 0 { break }
-            guard body.count + size <= maxBodySize else { throw .responseTooLarge(limit: maxBodySize) }
+            // Compared as a difference: a size near Int.max would overflow the sum and trap.
+            guard size <= maxBodySize - body.count else { throw .responseTooLarge(limit: maxBodySize) }
             body += try take(size)
             guard try readLine().isEmpty else { throw .malformedResponse(detail: "missing CRLF after a chunk") }
         }

@@ -9,6 +9,11 @@ struct HTTPClientURL: Equatable {
     var target: String
 
     init(_ text: String) throws(HTTPClientError) {
+        // The target goes into the request line as written: a space would split it and CR LF
+        // would start headers of the URL's own.
+        guard !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+            throw .invalidURL(text)
+        }
         let lower = text.lowercased()
         let rest: Substring
         if lower.hasPrefix("https://") {
