@@ -74,6 +74,11 @@ final class ServerTestClient {
         }
     }
 
+    /// Half-closes the connection: the server sees end of input, and can still answer.
+    func finishSending() {
+        Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// Reads one response; `bodyExpected: false` for HEAD, whose Content-Length has no body.
     func readResponse(bodyExpected: Bool = true) throws -> Response {
         var headEnd = findHeadEnd()

@@ -126,11 +126,24 @@ final class ServerConnection: EventLoopFileHandler {
         }
     }
 
-    /// Reading pauses while output is pending (backpressure), while the pipeline is full, and
-    /// once the connection has decided to close.
-    var readingAllowed: Bool {
-        phase == .open && !peerClosedReading && !stopsParsing && !readWaitsForWrite && outputOffset >= output.count
+    /// Parsing pauses while output is pending (backpressure), while the pipeline is full, and
+    /// once the connection has decided to close. It goes on after the peer stopped sending:
+    /// every complete request already received is answered, as nginx does.
+    var parsingAllowed: Bool {
+        phase == .open && !stopsParsing && outputOffset >= output.count
             && slots.count < worker.context.configuration.maxPipelinedRequests
+    }
+
+    /// Reading also needs a peer still sending and a transport not waiting to write.
+    var readingAllowed: Bool {
+        parsingAllowed && !peerClosedReading && !readWaitsForWrite
+    }
+
+    /// No request received is left unanswered: none waits in the parser for room in the
+    /// pipeline, or none more will be parsed. Closing before then would drop requests a
+    /// half-closed client already sent.
+    var hasNoRequestLeft: Bool {
+        stopsParsing || !parsePausedByPipeline
     }
 
     func readAvailable() {
@@ -153,7 +166,7 @@ final class ServerConnection: EventLoopFileHandler {
                 peerClosedReading = true
                 // EOF while idle, or with half a request that can never complete: close. With
                 // answers still owed, finish writing them first.
-                if slots.isEmpty && outputOffset >= output.count {
+                if slots.isEmpty && outputOffset >= output.count && hasNoRequestLeft {
                     close()
                 } else {
                     closesWhenWritten = true
@@ -238,13 +251,15 @@ final class ServerConnection: EventLoopFileHandler {
         while phase == .open {
             encodeReadySlots()
             if outputOffset < output.count { writeOutput() }
-            guard phase == .open, readingAllowed, parsePausedByPipeline || transport.hasBufferedReadData else { break }
+            guard phase == .open else { break }
+            let resumesParsing = parsePausedByPipeline && parsingAllowed
+            guard resumesParsing || (readingAllowed && transport.hasBufferedReadData) else { break }
             passes += 1
             guard passes <= 8 else {
                 workLeft = true
                 break
             }
-            if parsePausedByPipeline {
+            if resumesParsing {
                 parsePausedByPipeline = false
                 parseRequests()
             } else {
@@ -258,7 +273,7 @@ final class ServerConnection: EventLoopFileHandler {
             let bound = EventLoopBound(self, loop: worker.loop)
             worker.loop.execute { bound.get().settleIfOpen() }
         }
-        if closesWhenWritten && slots.isEmpty && outputOffset >= output.count {
+        if closesWhenWritten && slots.isEmpty && outputOffset >= output.count && hasNoRequestLeft {
             close()
             return
         }
