@@ -143,7 +143,7 @@ extension ServerConnection {
             encodeReadySlots()
             writeOutput()
             close()
-        case .handshake, .write, .idle, .none:
+        case .handshake, .write, .idle, .lingering, .none:
             close()
         }
     }

@@ -8,6 +8,9 @@ final class ServerConnection: EventLoopFileHandler {
     enum Phase {
         case handshaking
         case open
+        /// The answers are written and the sending side is shut; what the peer still sends
+        /// is read and dropped until it closes (see `ServerConnection+Lingering.swift`).
+        case lingering
         case closed
     }
 
@@ -18,6 +21,7 @@ final class ServerConnection: EventLoopFileHandler {
         case body
         case write
         case idle
+        case lingering
         case none
     }
 
@@ -65,6 +69,7 @@ final class ServerConnection: EventLoopFileHandler {
     var lastActivityAt: UInt64
     var headStartedAt: UInt64?
     var bodyStartedAt: UInt64?
+    var lingeringEndsAt: UInt64 = .max
 
     init(
         fd: Int32, transport: any ConnectionTransport, worker: ServerWorker, remoteAddress: String, localPort: Int,
@@ -90,6 +95,9 @@ final class ServerConnection: EventLoopFileHandler {
     func handleEvents(_ events: EventLoopEvents) {
         switch phase {
         case .closed:
+            return
+        case .lingering:
+            discardLingeringInput()
             return
         case .handshaking:
             driveHandshake()
@@ -274,7 +282,7 @@ final class ServerConnection: EventLoopFileHandler {
             worker.loop.execute { bound.get().settleIfOpen() }
         }
         if closesWhenWritten && slots.isEmpty && outputOffset >= output.count && hasNoRequestLeft {
-            close()
+            closeAfterAnswers()
             return
         }
         if worker.draining && isQuiet {
@@ -288,7 +296,7 @@ final class ServerConnection: EventLoopFileHandler {
         case .open:
             if readingAllowed || writeWaitsForRead { interest.insert(.readable) }
             if outputOffset < output.count || readWaitsForWrite { interest.insert(.writable) }
-        case .closed:
+        case .lingering, .closed:
             return
         }
         worker.loop.modify(fd: fd, interest: interest)
@@ -296,7 +304,7 @@ final class ServerConnection: EventLoopFileHandler {
     }
 
     func settleIfOpen() {
-        if phase != .closed { settle() }
+        if phase == .open || phase == .handshaking { settle() }
     }
 
     /// Nothing started and nothing owed: safe to close without losing a request.
@@ -307,7 +315,7 @@ final class ServerConnection: EventLoopFileHandler {
     /// Shutdown: close now if quiet; otherwise the current request's answer carries
     /// `Connection: close` and the connection closes after it.
     func drainIfQuiet() {
-        if isQuiet || phase == .handshaking {
+        if isQuiet || phase == .handshaking || phase == .lingering {
             close()
         } else {
             settle()
@@ -316,9 +324,10 @@ final class ServerConnection: EventLoopFileHandler {
 
     func close() {
         guard phase != .closed else { return }
+        // A lingering connection has already shut its transport.
+        if phase != .lingering { transport.shutdown() }
         phase = .closed
         worker.loop.unregister(fd: fd)
-        transport.shutdown()
         // Unread request bytes would make close() send a reset that can destroy the response
         // still in flight to the client; one non-blocking read discards what is there.
         _ = recv(fd, worker.readBuffer.baseAddress, worker.readBuffer.count, Int32(MSG_DONTWAIT))
