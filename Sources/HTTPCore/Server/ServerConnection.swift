@@ -154,6 +154,13 @@ final class ServerConnection: EventLoopFileHandler {
         stopsParsing || !parsePausedByPipeline
     }
 
+    /// The first answer owed is ready (or an interim one): encoding can take it now.
+    var hasEncodableSlot: Bool {
+        guard let first = slots.first else { return false }
+        if case .waiting = first { return false }
+        return true
+    }
+
     func readAvailable() {
         let buffer = worker.readBuffer
         var rounds = 0
@@ -260,6 +267,9 @@ final class ServerConnection: EventLoopFileHandler {
             encodeReadySlots()
             if outputOffset < output.count { writeOutput() }
             guard phase == .open else { break }
+            // Answers held back by the encoding high-water mark go as soon as output drains;
+            // no event would announce them.
+            if outputOffset >= output.count && hasEncodableSlot { continue }
             let resumesParsing = parsePausedByPipeline && parsingAllowed
             guard resumesParsing || (readingAllowed && transport.hasBufferedReadData) else { break }
             passes += 1
