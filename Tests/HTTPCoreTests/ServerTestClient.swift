@@ -62,16 +62,28 @@ final class ServerTestClient {
         Glibc.close(fd)
     }
 
-    func send(_ text: String) {
-        let bytes = Array(text.utf8)
+    /// Sends every byte; false when the connection failed first (reset, or closed by the server).
+    @discardableResult
+    func send(_ text: String) -> Bool {
+        send(bytes: Array(text.utf8))
+    }
+
+    @discardableResult
+    func send(bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes {
                 Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
             }
-            if written <= 0 { return }
+            if written <= 0 { return false }
             offset += written
         }
+        return true
+    }
+
+    /// Half-closes the connection: the server sees end of input, and can still answer.
+    func finishSending() {
+        Glibc.shutdown(fd, Int32(SHUT_WR))
     }
 
     /// Reads one response; `bodyExpected: false` for HEAD, whose Content-Length has no body.
@@ -110,6 +122,13 @@ final class ServerTestClient {
         if count < 0 { return errno == ECONNRESET }
         buffer.append(byte)
         return false
+    }
+
+    /// True only for an orderly end of stream (FIN), not a reset, with no further bytes sent.
+    func receivesOrderlyEnd() -> Bool {
+        guard buffer.isEmpty else { return false }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, 0) == 0
     }
 
     /// Bytes received and not yet returned as part of a response.

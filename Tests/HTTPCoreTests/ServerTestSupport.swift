@@ -16,7 +16,7 @@ final class ServerTestGate: Sendable {
 }
 
 /// Routes for the server tests:
-/// `/` text, `/echo` the body, `/gate` deferred until the gate opens, `/large` 8 MB,
+/// `/` text, `/echo` the body, `/gate` deferred until the gate opens, `/medium` 100 KB, `/large` 8 MB,
 /// `/whoami` the peer address, anything else 404.
 struct ServerTestHandler: HTTPHandler {
     let gate: ServerTestGate
@@ -27,6 +27,9 @@ struct ServerTestHandler: HTTPHandler {
 
     /// Bigger than loopback socket buffers, so writing it takes several EPOLLOUT rounds.
     static let largeBody: [UInt8] = (0..<(8 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+
+    /// Above the server's encoding high-water mark, small enough for one write on loopback.
+    static let mediumBody: [UInt8] = (0..<(100 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
 
     func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
         switch request.path {
@@ -43,6 +46,8 @@ struct ServerTestHandler: HTTPHandler {
                     respond(HTTPResponse(status: 200, contentType: "text/plain", body: "gated"))
                 }
             }
+        case "/medium":
+            return .response(HTTPResponse(status: 200, body: ServerTestHandler.mediumBody))
         case "/large":
             return .response(HTTPResponse(status: 200, body: ServerTestHandler.largeBody))
         case "/whoami":

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -131,6 +132,24 @@ public final class HTTPServer: Sendable {
 
     /// Connections open right now, across all workers.
     public var openConnectionCount: Int { context.openConnections.load(ordering: .relaxed) }
+
+    /// Response bytes encoded and not yet written, across all workers: the memory that
+    /// clients slow to read are holding. Asks each loop in turn and waits for its answer, so
+    /// only while the server runs.
+    func pendingOutputByteCount() -> Int {
+        let workers = state.withLock { $0.workers }
+        let total = Mutex(0)
+        for worker in workers {
+            let answered = DispatchSemaphore(value: 0)
+            worker.execute { worker in
+                let count = worker.pendingOutputByteCount
+                total.withLock { $0 += count }
+                answered.signal()
+            }
+            answered.wait()
+        }
+        return total.withLock { $0 }
+    }
 
     private func createWorkersIfNeeded(_ state: inout State) throws(HTTPServerError) {
         guard state.workers.isEmpty else { return }

@@ -26,6 +26,16 @@ public struct HTTPServerConfiguration: Sendable {
     /// A TLS handshake must finish within this time from the accept. Past it: close.
     public var handshakeTimeout: Duration = .seconds(10)
 
+    /// After its last answer, a connection whose client may still be sending (a refused body,
+    /// requests pipelined after `Connection: close`) shuts its sending side and reads and drops
+    /// what arrives: closing with unread bytes would send a reset, which can destroy the answer
+    /// before the client reads it. It closes when the client does, when nothing has arrived
+    /// for this long (nginx's `lingering_timeout`), ...
+    public var lingeringTimeout: Duration = .seconds(5)
+
+    /// ... or at the latest this long after the answer (nginx's `lingering_time`).
+    public var lingeringTime: Duration = .seconds(30)
+
     /// Most open connections across all listeners and workers. A connection accepted beyond
     /// it is closed at once, so the box keeps serving the ones it has.
     public var maxConnections: Int = 1024

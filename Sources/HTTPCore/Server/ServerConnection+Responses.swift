@@ -24,6 +24,10 @@ extension ServerConnection {
         settle()
     }
 
+    /// Answers are encoded only while less than this waits to be written: a client that does
+    /// not read then holds one answer beyond it, not a whole pipeline of them.
+    static let encodedOutputHighWater = 64 * 1024
+
     /// Encodes the slots at the head of the queue that are ready, so several pipelined answers
     /// leave in one write.
     func encodeReadySlots() {
@@ -36,6 +40,7 @@ extension ServerConnection {
         }
         var taken = 0
         for (index, slot) in slots.enumerated() {
+            if output.count - outputOffset >= Self.encodedOutputHighWater { break }
             switch slot {
             case .waiting:
                 break
@@ -143,7 +148,7 @@ extension ServerConnection {
             encodeReadySlots()
             writeOutput()
             close()
-        case .handshake, .write, .idle, .none:
+        case .handshake, .write, .idle, .lingering, .none:
             close()
         }
     }

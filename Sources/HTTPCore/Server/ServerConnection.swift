@@ -8,6 +8,9 @@ final class ServerConnection: EventLoopFileHandler {
     enum Phase {
         case handshaking
         case open
+        /// The answers are written and the sending side is shut; what the peer still sends
+        /// is read and dropped until it closes (see `ServerConnection+Lingering.swift`).
+        case lingering
         case closed
     }
 
@@ -18,6 +21,7 @@ final class ServerConnection: EventLoopFileHandler {
         case body
         case write
         case idle
+        case lingering
         case none
     }
 
@@ -65,6 +69,7 @@ final class ServerConnection: EventLoopFileHandler {
     var lastActivityAt: UInt64
     var headStartedAt: UInt64?
     var bodyStartedAt: UInt64?
+    var lingeringEndsAt: UInt64 = .max
 
     init(
         fd: Int32, transport: any ConnectionTransport, worker: ServerWorker, remoteAddress: String, localPort: Int,
@@ -90,6 +95,9 @@ final class ServerConnection: EventLoopFileHandler {
     func handleEvents(_ events: EventLoopEvents) {
         switch phase {
         case .closed:
+            return
+        case .lingering:
+            discardLingeringInput()
             return
         case .handshaking:
             driveHandshake()
@@ -126,11 +134,31 @@ final class ServerConnection: EventLoopFileHandler {
         }
     }
 
-    /// Reading pauses while output is pending (backpressure), while the pipeline is full, and
-    /// once the connection has decided to close.
-    var readingAllowed: Bool {
-        phase == .open && !peerClosedReading && !stopsParsing && !readWaitsForWrite && outputOffset >= output.count
+    /// Parsing pauses while output is pending (backpressure), while the pipeline is full, and
+    /// once the connection has decided to close. It goes on after the peer stopped sending:
+    /// every complete request already received is answered, as nginx does.
+    var parsingAllowed: Bool {
+        phase == .open && !stopsParsing && outputOffset >= output.count
             && slots.count < worker.context.configuration.maxPipelinedRequests
+    }
+
+    /// Reading also needs a peer still sending and a transport not waiting to write.
+    var readingAllowed: Bool {
+        parsingAllowed && !peerClosedReading && !readWaitsForWrite
+    }
+
+    /// No request received is left unanswered: none waits in the parser for room in the
+    /// pipeline, or none more will be parsed. Closing before then would drop requests a
+    /// half-closed client already sent.
+    var hasNoRequestLeft: Bool {
+        stopsParsing || !parsePausedByPipeline
+    }
+
+    /// The first answer owed is ready (or an interim one): encoding can take it now.
+    var hasEncodableSlot: Bool {
+        guard let first = slots.first else { return false }
+        if case .waiting = first { return false }
+        return true
     }
 
     func readAvailable() {
@@ -153,7 +181,7 @@ final class ServerConnection: EventLoopFileHandler {
                 peerClosedReading = true
                 // EOF while idle, or with half a request that can never complete: close. With
                 // answers still owed, finish writing them first.
-                if slots.isEmpty && outputOffset >= output.count {
+                if slots.isEmpty && outputOffset >= output.count && hasNoRequestLeft {
                     close()
                 } else {
                     closesWhenWritten = true
@@ -238,13 +266,18 @@ final class ServerConnection: EventLoopFileHandler {
         while phase == .open {
             encodeReadySlots()
             if outputOffset < output.count { writeOutput() }
-            guard phase == .open, readingAllowed, parsePausedByPipeline || transport.hasBufferedReadData else { break }
+            guard phase == .open else { break }
+            // Answers held back by the encoding high-water mark go as soon as output drains;
+            // no event would announce them.
+            if outputOffset >= output.count && hasEncodableSlot { continue }
+            let resumesParsing = parsePausedByPipeline && parsingAllowed
+            guard resumesParsing || (readingAllowed && transport.hasBufferedReadData) else { break }
             passes += 1
             guard passes <= 8 else {
                 workLeft = true
                 break
             }
-            if parsePausedByPipeline {
+            if resumesParsing {
                 parsePausedByPipeline = false
                 parseRequests()
             } else {
@@ -258,8 +291,8 @@ final class ServerConnection: EventLoopFileHandler {
             let bound = EventLoopBound(self, loop: worker.loop)
             worker.loop.execute { bound.get().settleIfOpen() }
         }
-        if closesWhenWritten && slots.isEmpty && outputOffset >= output.count {
-            close()
+        if closesWhenWritten && slots.isEmpty && outputOffset >= output.count && hasNoRequestLeft {
+            closeAfterAnswers()
             return
         }
         if worker.draining && isQuiet {
@@ -273,7 +306,7 @@ final class ServerConnection: EventLoopFileHandler {
         case .open:
             if readingAllowed || writeWaitsForRead { interest.insert(.readable) }
             if outputOffset < output.count || readWaitsForWrite { interest.insert(.writable) }
-        case .closed:
+        case .lingering, .closed:
             return
         }
         worker.loop.modify(fd: fd, interest: interest)
@@ -281,7 +314,7 @@ final class ServerConnection: EventLoopFileHandler {
     }
 
     func settleIfOpen() {
-        if phase != .closed { settle() }
+        if phase == .open || phase == .handshaking { settle() }
     }
 
     /// Nothing started and nothing owed: safe to close without losing a request.
@@ -292,7 +325,7 @@ final class ServerConnection: EventLoopFileHandler {
     /// Shutdown: close now if quiet; otherwise the current request's answer carries
     /// `Connection: close` and the connection closes after it.
     func drainIfQuiet() {
-        if isQuiet || phase == .handshaking {
+        if isQuiet || phase == .handshaking || phase == .lingering {
             close()
         } else {
             settle()
@@ -301,9 +334,10 @@ final class ServerConnection: EventLoopFileHandler {
 
     func close() {
         guard phase != .closed else { return }
+        // A lingering connection has already shut its transport.
+        if phase != .lingering { transport.shutdown() }
         phase = .closed
         worker.loop.unregister(fd: fd)
-        transport.shutdown()
         // Unread request bytes would make close() send a reset that can destroy the response
         // still in flight to the client; one non-blocking read discards what is there.
         _ = recv(fd, worker.readBuffer.baseAddress, worker.readBuffer.count, Int32(MSG_DONTWAIT))

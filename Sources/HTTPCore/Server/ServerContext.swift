@@ -14,6 +14,8 @@ final class ServerContext: Sendable {
     let writeTimeoutMs: UInt64
     let idleTimeoutMs: UInt64
     let handshakeTimeoutMs: UInt64
+    let lingeringTimeoutMs: UInt64
+    let lingeringTimeMs: UInt64
 
     init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
         self.configuration = configuration
@@ -24,5 +26,7 @@ final class ServerContext: Sendable {
         writeTimeoutMs = configuration.writeTimeout.eventLoopMilliseconds
         idleTimeoutMs = configuration.idleTimeout.eventLoopMilliseconds
         handshakeTimeoutMs = configuration.handshakeTimeout.eventLoopMilliseconds
+        lingeringTimeoutMs = configuration.lingeringTimeout.eventLoopMilliseconds
+        lingeringTimeMs = configuration.lingeringTime.eventLoopMilliseconds
     }
 }

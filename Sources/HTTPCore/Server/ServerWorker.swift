@@ -141,6 +141,11 @@ final class ServerWorker {
         if draining && connections.isEmpty { finish() }
     }
 
+    /// Response bytes encoded and not yet written on this worker's connections.
+    var pendingOutputByteCount: Int {
+        connections.reduce(0) { $0 + $1.output.count - $1.outputOffset }
+    }
+
     // MARK: Shutdown
 
     /// Stops accepting, lets each connection finish what it has started, and stops the loop
