@@ -9,6 +9,8 @@ final class HTTPSListener: Sendable {
     private struct Open {
         var holder: TLSContextHolder
         var info: ListenerInfo
+        /// The subject of the certificate now served, which names the HTTPS address.
+        var subject: String?
     }
 
     private let server: HTTPServer
@@ -27,20 +29,25 @@ final class HTTPSListener: Sendable {
     /// The bound port, or nil while no certificate has been installed.
     var port: Int? { open.withLock { $0?.info.port } }
 
+    /// Port and certificate subject of what is served now, read together.
+    var served: (port: Int, subject: String?)? { open.withLock { $0.map { ($0.info.port, $0.subject) } } }
+
     /// Serves `chainPEM`/`keyPEM` from now on, opening the listener if needed. A pair that
     /// OpenSSL refuses leaves the current one in service.
     func install(chainPEM: [UInt8], keyPEM: [UInt8]) throws {
         let context = try TLSServerContext(certificateChainPEM: chainPEM, privateKeyPEM: keyPEM)
+        let subject = context.certificateChain.first?.subjectCommonName
         // The lock is held while opening so two installs cannot open two listeners.
         let opened = try open.withLock { open throws -> ListenerInfo? in
             if let current = open {
                 current.holder.replace(with: context)
+                open?.subject = subject
                 return nil
             }
             let holder = TLSContextHolder(context)
             let info = try server.listen(
                 host: host, port: requestedPort, transport: TLSTransportFactory(holder: holder))
-            open = Open(holder: holder, info: info)
+            open = Open(holder: holder, info: info, subject: subject)
             return info
         }
         if let opened {

@@ -53,14 +53,16 @@ final class HomepageApp: Sendable {
         settings.current[.remoteServer] ?? sandbox?.baseURL
     }
 
+    /// Named after the certificate the listener serves, so the address and the certificate
+    /// always agree, even before the first check after a start has finished.
     var httpsURL: String? {
-        guard let port = https.port else { return nil }
-        return checker.status.httpsURL(ipAddress: machine.ipAddress, port: port)
+        guard let served = https.served, let subject = served.subject else { return nil }
+        return CertificateStatus.httpsURL(ipAddress: machine.ipAddress, subject: subject, port: served.port)
     }
 
     /// Host policy for the current certificate domain; rebuilt only when the subject changes.
     var hostPolicy: HostPolicy {
-        let subject = checker.status.subject
+        let subject = https.served?.subject ?? checker.status.subject
         return hostPolicyCache.withLock { cache in
             if let cache, cache.subject == subject { return cache.policy }
             // The bind address counts only when it is a real one: `0.0.0.0` or `::` as Host is
