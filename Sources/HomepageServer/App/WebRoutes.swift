@@ -60,6 +60,8 @@ struct HostGuard: HTTPHandler {
     /// header (RFC 9112 §3.2.2), so that form cannot slip another name past the check.
     static func effectiveHost(of request: HTTPRequest) -> String? {
         let target = request.target
+        // Origin-form ("/…"), the form browsers send, costs one byte comparison.
+        guard let first = target.utf8.first, first | 0x20 == UInt8(ascii: "h") else { return request.headers["Host"] }
         for scheme in ["http://", "https://"] where target.count > scheme.count {
             guard target.prefix(scheme.count).lowercased() == scheme else { continue }
             let rest = target.dropFirst(scheme.count)
