@@ -36,31 +36,36 @@ struct HostPolicy: Sendable, Equatable {
     }
 
     /// The host without port and brackets, or nil when the header is not `host[:port]`.
+    /// Runs on every request, so it scans bytes: no Unicode property lookups, no copies.
     private static func hostPart(of header: String) -> Substring? {
         let value = header.trimmingASCIIWhitespace()
-        var host: Substring
-        var port: Substring?
-        if value.hasPrefix("[") {
-            guard let close = value.firstIndex(of: "]") else { return nil }
-            host = value[value.index(after: value.startIndex)..<close]
-            let after = value[value.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { return nil }
-                port = after.dropFirst()
+        let bytes = value.utf8
+        guard let first = bytes.first else { return nil }
+        var hostRange: Range<String.Index>
+        var portStart: String.Index?
+        if first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            hostRange = bytes.index(after: bytes.startIndex)..<close
+            let after = bytes.index(after: close)
+            if after != bytes.endIndex {
+                guard bytes[after] == UInt8(ascii: ":") else { return nil }
+                portStart = bytes.index(after: after)
             }
-            guard host.contains(":") else { return nil }
+            guard value[hostRange].utf8.contains(UInt8(ascii: ":")) else { return nil }
         } else {
-            let parts = value.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count <= 2 else { return nil }
-            host = parts[0]
-            port = parts.count == 2 ? parts[1] : nil
+            let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
+            hostRange = bytes.startIndex..<(colon ?? bytes.endIndex)
+            if let colon { portStart = bytes.index(after: colon) }
         }
-        if let port {
-            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        if let portStart {
+            let port = value[portStart...].utf8
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         }
-        guard !host.isEmpty, host.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "/" && $0 != "@" }) else {
-            return nil
-        }
+        let host = value[hostRange]
+        // Visible ASCII only, and none of the characters that would make it a URL or userinfo.
+        guard !host.isEmpty,
+            host.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "@") })
+        else { return nil }
         return host
     }
 
