@@ -42,7 +42,7 @@ public struct CertificateError: Error, Sendable, Equatable {
         case .loadInvalidCertificate:
             return
                 "The certificate received could not be used (it does not parse, its key does not match, or it has "
-                + "already expired). The previous certificate has been kept."
+                + "already expired). Nothing was stored: a certificate the box already had stays in use."
         case .storeException:
             return "The new certificate could not be saved on the IoT system. The previous files are unchanged."
         }

@@ -9,11 +9,11 @@ enum CertificatePresentation {
         CertificateBannerModel(
             state: CertificateBannerModel.State(rawValue: status.state.rawValue) ?? .missing,
             subject: status.subject,
-            validFrom: status.notBefore.map(displayDate),
-            validUntil: status.notAfter.map(displayDate),
+            validFrom: status.notBefore.map { displayDate($0) },
+            validUntil: status.notAfter.map { displayDate($0) },
             daysLeft: status.daysLeft,
-            lastCheck: status.lastCheck.map(displayDate),
-            nextRetry: status.nextRetry.map(displayDate))
+            lastCheck: status.lastCheck.map { displayDate($0, seconds: true) },
+            nextRetry: status.nextRetry.map { displayDate($0, seconds: true) })
     }
 
     static func errorBox(_ status: CertificateStatus) -> ErrorBoxModel? {
@@ -23,13 +23,13 @@ enum CertificatePresentation {
             meaning: error.meaning, advice: error.advice)
     }
 
-    /// `2026-11-26 10:00 UTC`.
-    static func displayDate(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970)
+    /// `2026-11-26 10:00 UTC`; with `seconds`, `2026-11-26 10:00:30 UTC` (retries are 30 s apart).
+    static func displayDate(_ date: Date, seconds showsSeconds: Bool = false) -> String {
+        var epochSeconds = time_t(date.timeIntervalSince1970)
         var parts = tm()
-        gmtime_r(&seconds, &parts)
+        gmtime_r(&epochSeconds, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)) UTC"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min))" + (showsSeconds ? ":\(two(parts.tm_sec))" : "") + " UTC"
     }
 }
