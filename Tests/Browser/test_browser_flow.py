@@ -9,7 +9,7 @@ import time
 import urllib.parse
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -49,12 +49,10 @@ class Walk:
 
     def text(self) -> str:
         # A page that refreshes itself can replace <body> between finding and reading it.
-        for _ in range(20):
-            try:
-                return self.driver.find_element(By.TAG_NAME, "body").text
-            except (StaleElementReferenceException, NoSuchElementException):
-                time.sleep(0.1)
-        return ""
+        try:
+            return self.settled(lambda: self.driver.find_element(By.TAG_NAME, "body").text)
+        except WebDriverException:
+            return ""
 
     def wait_for_text(self, *needles: str, label: str) -> str:
         """Waits (bounded) until the page shows every needle; the page refreshes itself while
@@ -72,9 +70,44 @@ class Walk:
                 continue
             self.driver.refresh()
 
+    def settled(self, action):
+        """Runs `action` (find, type, click) again when the page it works on was replaced
+        meanwhile: a page showing a running check reloads itself."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            try:
+                return action()
+            except (StaleElementReferenceException, NoSuchElementException, WebDriverException) as problem:
+                replaced = isinstance(problem, (StaleElementReferenceException, NoSuchElementException)) or (
+                    "does not belong to the document" in str(problem)
+                )
+                if not replaced or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
     def submit(self, action: str):
-        form = self.driver.find_element(By.CSS_SELECTOR, f"form[action='{action}']")
-        form.find_element(By.CSS_SELECTOR, "button[type='submit'], input[type='submit']").click()
+        def press():
+            form = self.driver.find_element(By.CSS_SELECTOR, f"form[action='{action}']")
+            form.find_element(By.CSS_SELECTOR, "button[type='submit'], input[type='submit']").click()
+
+        self.settled(press)
+
+
+def wait_for_download(folder: pathlib.Path) -> pathlib.Path:
+    """The finished download: Chromium writes under temporary names (`.org.chromium…`,
+    `*.crdownload`) and renames the file when its bytes are all there."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        for path in folder.iterdir():
+            if path.name.startswith(".") or path.name.endswith(".crdownload"):
+                continue
+            try:
+                if path.stat().st_size > 0:
+                    return path
+            except FileNotFoundError:
+                pass
+        time.sleep(0.2)
+    raise AssertionError(f"no finished download in {folder}: {sorted(p.name for p in folder.iterdir())}")
 
 
 def database(box, **wanted) -> dict:
@@ -86,11 +119,16 @@ def database(box, **wanted) -> dict:
 
 def enter_credentials(walk: Walk, uuid: str, code: str):
     driver = walk.driver
-    for name, value in (("db_uuid", uuid), ("enterprise_code", code)):
-        field = driver.find_element(By.NAME, name)
-        field.clear()
-        field.send_keys(value)
-    walk.submit("/settings/credential")
+
+    def fill_and_send():
+        for name, value in (("db_uuid", uuid), ("enterprise_code", code)):
+            field = driver.find_element(By.NAME, name)
+            field.clear()
+            field.send_keys(value)
+        form = driver.find_element(By.CSS_SELECTOR, "form[action='/settings/credential']")
+        form.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
+
+    walk.settled(fill_and_send)
 
 
 def walk_to_certificate(box, walk: Walk):
@@ -100,7 +138,7 @@ def walk_to_certificate(box, walk: Walk):
     walk.wait_for_text("ERR_IOT_HTTPS_LOAD_NO_CREDENTIAL", label="no-credential")
     walk.shot("homepage-no-credential")
 
-    driver.find_element(By.CSS_SELECTOR, "a[href='/settings']").click()
+    walk.settled(lambda: driver.find_element(By.CSS_SELECTOR, "a[href='/settings']").click())
     assert driver.current_url.endswith("/settings")
     staging = database(box, kind="staging")
     enter_credentials(walk, staging["db_uuid"], staging["enterprise_code"])
@@ -110,7 +148,7 @@ def walk_to_certificate(box, walk: Walk):
 
     enter_credentials(walk, "not-a-uuid", "typed-code")
     body = walk.wait_for_text("UUID", label="bad-uuid")
-    field = driver.find_element(By.NAME, "db_uuid")
+    field = walk.settled(lambda: driver.find_element(By.NAME, "db_uuid"))
     assert field.get_attribute("value") == "not-a-uuid"
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", field) if walk.javascript else None
     walk.shot("malformed-uuid")
@@ -155,8 +193,7 @@ def walk_through_everything(box, walk: Walk, downloads: pathlib.Path):
     # Step 4: the HTTPS link, resolved to this machine and verified against the sandbox CA.
     https_url = box.status()["https_url"]
     assert https_url.startswith("https://") and ".odoo-iot.com" in https_url
-    link = driver.find_element(By.CSS_SELECTOR, f"a[href^='{https_url}']")
-    link.click()
+    walk.settled(lambda: driver.find_element(By.CSS_SELECTOR, f"a[href^='{https_url}']").click())
     walk.wait_for_text("Valid until", label="https-homepage")
     assert urllib.parse.urlsplit(driver.current_url).hostname.endswith(".odoo-iot.com")
     # An untrusted certificate would have stopped at Chromium's interstitial instead.
@@ -165,22 +202,19 @@ def walk_through_everything(box, walk: Walk, downloads: pathlib.Path):
 
     # Step 5: log level, logs, download.
     driver.get(box.http_url + "/settings")
-    Select(driver.find_element(By.NAME, "level")).select_by_value("debug")
+    walk.settled(lambda: Select(driver.find_element(By.NAME, "level")).select_by_value("debug"))
     walk.submit("/settings/log-level")
     walk.wait_for_text("Log level set to debug", label="level-saved")
-    assert Select(driver.find_element(By.NAME, "level")).first_selected_option.get_attribute("value") == "debug"
+    selected = walk.settled(lambda: Select(driver.find_element(By.NAME, "level")).first_selected_option)
+    assert selected.get_attribute("value") == "debug"
     walk.shot("log-level-debug")
-    driver.find_element(By.CSS_SELECTOR, "a[href='/logs']").click()
+    walk.settled(lambda: driver.find_element(By.CSS_SELECTOR, "a[href='/logs']").click())
     walk.wait_for_text("certificate", label="logs")
     walk.shot("logs")
     driver.get(box.http_url + "/settings")
-    driver.find_element(By.CSS_SELECTOR, "a[href='/logs/download']").click()
-    deadline = time.monotonic() + WAIT
-    while not [p for p in downloads.iterdir() if not p.name.endswith(".crdownload")]:
-        assert time.monotonic() < deadline, "the log download never arrived"
-        time.sleep(0.2)
-    downloaded = next(p for p in downloads.iterdir() if not p.name.endswith(".crdownload"))
-    assert downloaded.stat().st_size > 0
+    walk.settled(lambda: driver.find_element(By.CSS_SELECTOR, "a[href='/logs/download']").click())
+    downloaded = wait_for_download(downloads)
+    assert b"certificate" in downloaded.read_bytes(), "the downloaded log lacks the certificate lines"
 
 
 def test_everything_works_without_javascript(browser_home):
