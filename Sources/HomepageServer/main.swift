@@ -1,3 +1,10 @@
+// HomepageServer: the `homepage-server` executable, thin glue.
+//
+// Owns: flags, the data dir, `odoo.conf`, machine facts, logging, the CSRF and Host checks,
+// the routes and pages' view models, and the wiring of CertService to the listeners.
+// Must never: hold certificate rules (CertService's), HTTP mechanics (HTTPCore's), or HTML
+// (Views'); block an event loop.
+
 import ArgumentParser
 import CertService
 import Glibc
