@@ -67,6 +67,24 @@ import Testing
         #expect(content.contains("saved code [redacted] enterprise_code=[redacted]"))
     }
 
+    /// A certificate service's message or a request value may carry line breaks or terminal
+    /// escapes: it must stay on its own line, visibly escaped, so it cannot forge a line or
+    /// drive the terminal of whoever reads the file.
+    @Test func controlCharactersCannotForgeLinesOrReachATerminal() throws {
+        let directory = WebappScratchDirectory()
+        let sink = try LogFileSink(directory: directory.path)
+        let log = logger("cert", sink: sink, level: SharedLogLevel(.info))
+        let forged = "refused\r\n2026-01-01T00:00:00Z ERROR [homepage] forged\u{1B}]0;title\u{07}\u{9B}2J\u{2028}end"
+        log.warning("service said: \(forged)", metadata: ["detail": "\(forged)"])
+        let content = directory.read("homepage.log") ?? ""
+        #expect(content.utf8.split(separator: UInt8(ascii: "\n")).count == 1)
+        #expect(!content.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(!content.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 })
+        #expect(content.contains("refused\\r\\n2026-01-01T00:00:00Z ERROR [homepage] forged\\u{1B}]0;title\\u{7}"))
+        #expect(sink.recentLines().count == 1)
+        #expect(!sink.recentLines()[0].contains("\u{1B}"))
+    }
+
     @Test func levelNamesMapToSwiftLogLevels() {
         #expect(SharedLogLevel.level(named: "WARNING") == .warning)
         #expect(SharedLogLevel.level(named: "debug") == .debug)

@@ -62,7 +62,7 @@ final class LogFileSink: Sendable {
 
     func append(_ line: String) {
         state.withLock { state in
-            var text = line
+            var text = Self.escapingControls(line)
             for secret in state.secrets {
                 text = text.replacing(secret, with: "[redacted]")
             }
@@ -79,6 +79,34 @@ final class LogFileSink: Sendable {
             let written = bytes.withUnsafeBytes { write(state.descriptor, $0.baseAddress, $0.count) }
             if written > 0 { state.fileSize += written }
         }
+    }
+
+    /// `line` with every character that could end the line or drive a terminal written as
+    /// visible text (`\n`, `\u{1B}`): messages carry text from requests and from the
+    /// certificate service, which must not forge a line of their own or reach the terminal of
+    /// whoever reads the file. Line separators and bidirectional overrides count too, since
+    /// they change how the line reads.
+    static func escapingControls(_ line: String) -> String {
+        func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x09: return false
+            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+            default: return false
+            }
+        }
+        guard line.unicodeScalars.contains(where: isUnsafe) else { return line }
+        var output = ""
+        output.reserveCapacity(line.utf8.count + 16)
+        for scalar in line.unicodeScalars {
+            switch scalar {
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case _ where isUnsafe(scalar):
+                output += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
     }
 
     /// The lines in memory, oldest first.
