@@ -119,6 +119,27 @@ import Testing
         #expect(html.contains("href=\"https://192-168-1-10.abcd1234.odoo-iot.com:8443\""))
     }
 
+    /// `odoo.conf` may be edited by hand: whatever its `remote_server` says, only an http(s)
+    /// address becomes a link, so a `javascript:` or `data:` value is shown, never clickable.
+    @Test(arguments: [
+        "javascript:alert(document.cookie)", " JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)", "java\tscript:alert(1)", "//evil.example/", "httpx://shop.example",
+    ])
+    func serverAddressWithAnotherSchemeIsShownButNotLinked(_ address: String) {
+        var model = ViewsFixtures.homepage()
+        model.serverURL = address
+        let html = render(model)
+        #expect(!html.contains("href=\"\(HTMLEscaping.escape(address))\""))
+        #expect(html.contains(HTMLEscaping.escape(address)))
+    }
+
+    @Test(arguments: ["https://shop.odoo.com", "HTTP://192.168.1.20:8069/odoo"])
+    func serverAddressOverHTTPIsALink(_ address: String) {
+        var model = ViewsFixtures.homepage()
+        model.serverURL = address
+        #expect(render(model).contains("<a href=\"\(address)\">\(address)</a>"))
+    }
+
     @Test func sandboxModeListsEveryDemoDatabase() {
         var model = ViewsFixtures.homepage()
         model.sandbox = SandboxModel(

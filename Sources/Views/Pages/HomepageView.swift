@@ -56,7 +56,7 @@ public enum HomepageView {
         page.element("dt", text: "Odoo server")
         page.element("dd") { page in
             if let serverURL = model.serverURL {
-                page.element("a", [HTMLAttribute("href", serverURL)], text: serverURL)
+                WebLink.render(serverURL, into: &page)
             } else {
                 page.raw("Not connected · <a href=\"/settings#server-title\">Connect</a>")
             }
@@ -64,7 +64,7 @@ public enum HomepageView {
         page.element("dt", text: "HTTPS address")
         page.element("dd") { page in
             if let httpsURL = model.httpsURL {
-                page.element("a", [HTMLAttribute("href", httpsURL)], text: httpsURL)
+                WebLink.render(httpsURL, into: &page)
             } else {
                 page.raw("Not yet known")
             }
