@@ -45,6 +45,9 @@ pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 // dir, log or sandbox CA behind.
 var configuration = HTTPServerConfiguration()
 configuration.workers = flags.workers
+// No route takes more than a form: refusing larger bodies from their length keeps a LAN
+// client from making the box buffer a megabyte per connection.
+configuration.parserLimits.maxBodySize = FormData.maximumBodySize
 let handlerSlot = HandlerSlot()
 let server = HTTPServer(configuration: configuration, handler: handlerSlot)
 let httpListener: ListenerInfo

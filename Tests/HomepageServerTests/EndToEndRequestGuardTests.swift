@@ -57,6 +57,19 @@ import Testing
         #expect(try Observable(box) == before)
     }
 
+    /// No route takes more than a small form, so a large body is refused from its length
+    /// alone: a LAN client cannot make the box hold a megabyte per connection.
+    @Test func bodyLargerThanAnyFormIsRefusedFromItsLength() throws {
+        let box = try EndToEndBox()
+        let token = try box.client.csrfToken()
+        let padding = String(repeating: "a", count: 64 * 1024)
+        let body = Array("csrf_token=\(token)&level=debug&pad=\(padding)".utf8)
+        let response = try box.client.send(
+            "POST", "/settings/log-level", contentType: "application/x-www-form-urlencoded", body: body)
+        #expect(response.status == 413)
+        #expect(try box.client.status().string("log_level") == "warning")
+    }
+
     @Test(arguments: ["evil.example", "127.0.0.1.evil.example", "evil.example:8069", "localhost.evil.example"])
     func foreignHostIsRefusedAndChangesNothing(_ host: String) throws {
         let box = try Self.settledBox()
