@@ -85,6 +85,20 @@ import Testing
         #expect(!sink.recentLines()[0].contains("\u{1B}"))
     }
 
+    /// A certificate service may answer with a message of up to a megabyte, logged on every
+    /// retry: one such line must not push every other line out of the file and the ring.
+    @Test func aHugeMessageIsCutSoItCannotFlushTheLog() throws {
+        let directory = WebappScratchDirectory()
+        let sink = try LogFileSink(directory: directory.path)
+        sink.append("first line")
+        sink.append("service said: " + String(repeating: "x", count: 1 << 20))
+        let lines = sink.recentLines()
+        #expect(lines.count == 2)
+        #expect(lines[1].utf8.count <= LogFileSink.maximumLineLength + 64)
+        #expect(lines[1].hasSuffix("[cut]"))
+        #expect(directory.read("homepage.log")?.hasPrefix("first line\n") == true)
+    }
+
     @Test func levelNamesMapToSwiftLogLevels() {
         #expect(SharedLogLevel.level(named: "WARNING") == .warning)
         #expect(SharedLogLevel.level(named: "debug") == .debug)

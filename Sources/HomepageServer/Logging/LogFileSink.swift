@@ -14,6 +14,8 @@ final class LogFileSink: Sendable {
     static let defaultMaximumFileSize = 1 << 20
     static let defaultRotatedFileCount = 3
     static let defaultRingCapacity = 500
+    /// Unicode scalars kept of one line; the rest is cut and marked.
+    static let maximumLineLength = 4096
 
     let path: String
     private let maximumFileSize: Int
@@ -65,6 +67,10 @@ final class LogFileSink: Sendable {
             var text = Self.escapingControls(line)
             for secret in state.secrets {
                 text = text.replacing(secret, with: "[redacted]")
+            }
+            // Cut after redacting, so a secret is never cut in half and left readable.
+            if text.utf8.count > Self.maximumLineLength, text.unicodeScalars.count > Self.maximumLineLength {
+                text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(Self.maximumLineLength))) + " … [cut]"
             }
             if state.ring.count < ringCapacity {
                 state.ring.append(text)
