@@ -16,4 +16,23 @@ import Testing
         #expect(banner.lastCheck == "2026-11-26 10:00:30 UTC")
         #expect(banner.nextRetry == "2026-11-26 10:01:00 UTC")
     }
+
+    /// The detail is the certificate service's own text: a page shows a bounded excerpt of it,
+    /// whatever the service sent.
+    @Test func aHugeServiceMessageIsShownAsAnExcerpt() throws {
+        let detail = "the service returned an error: " + String(repeating: "spam ", count: 200_000)
+        let status = CertificateStatus(
+            state: .error, error: CertificateError(code: .loadRequestNoResult, detail: detail), lastCheck: Date())
+        let shown = try #require(CertificatePresentation.errorBox(status)?.detail)
+        #expect(shown.count <= CertificatePresentation.maximumDetailLength + 1)
+        #expect(shown.hasPrefix("the service returned an error: spam"))
+        #expect(shown.hasSuffix("…"))
+    }
+
+    @Test func aShortDetailIsShownWhole() throws {
+        let status = CertificateStatus(
+            state: .error, error: CertificateError(code: .loadRequestException, detail: "connection refused"),
+            lastCheck: Date())
+        #expect(CertificatePresentation.errorBox(status)?.detail == "connection refused")
+    }
 }

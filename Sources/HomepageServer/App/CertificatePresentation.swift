@@ -5,6 +5,9 @@ import Views
 /// Turns CertService's status into the text the pages show. Dates are shown in UTC, as the
 /// box has no idea of the shop's time zone.
 enum CertificatePresentation {
+    /// Characters of an error detail a page shows.
+    static let maximumDetailLength = 600
+
     static func banner(_ status: CertificateStatus) -> CertificateBannerModel {
         CertificateBannerModel(
             state: CertificateBannerModel.State(rawValue: status.state.rawValue) ?? .missing,
@@ -19,8 +22,15 @@ enum CertificatePresentation {
     static func errorBox(_ status: CertificateStatus) -> ErrorBoxModel? {
         guard let error = status.error else { return nil }
         return ErrorBoxModel(
-            displayCode: error.displayCode, detail: error.detail.isEmpty ? nil : error.detail,
+            displayCode: error.displayCode, detail: error.detail.isEmpty ? nil : excerpt(error.detail),
             meaning: error.meaning, advice: error.advice)
+    }
+
+    /// The detail is the certificate service's own text, as long as it likes: every page shows
+    /// at most `maximumDetailLength` characters of it.
+    static func excerpt(_ detail: String) -> String {
+        guard detail.utf8.count > maximumDetailLength, detail.count > maximumDetailLength else { return detail }
+        return String(detail.prefix(maximumDetailLength)) + "…"
     }
 
     /// `2026-11-26 10:00 UTC`; with `seconds`, `2026-11-26 10:00:30 UTC` (retries are 30 s apart).
