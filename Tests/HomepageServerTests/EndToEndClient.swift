@@ -61,9 +61,10 @@ struct EndToEndClient {
 
     func send(
         _ method: String, _ path: String, host: String? = nil, cookie: String? = nil, contentType: String? = nil,
-        body: [UInt8] = []
+        body: [UInt8] = [], extraHeaders: [(String, String)] = []
     ) throws -> EndToEndResponse {
         var headers = HTTPHeaders()
+        for (name, value) in extraHeaders { headers.add(name, value) }
         if let host { headers.set("Host", host) }
         if let cookie { headers.set("Cookie", cookie) }
         if let contentType { headers.set("Content-Type", contentType) }

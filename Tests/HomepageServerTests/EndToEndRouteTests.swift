@@ -109,4 +109,24 @@ import Testing
         }
         #expect(try box.client.get("/settings").header("Cache-Control")?.contains("no-store") == true)
     }
+
+    /// Nothing the box answers is readable by another origin: no route, preflight included,
+    /// sends an Access-Control header, whatever Origin the request names.
+    @Test func noAnswerOptsIntoCrossOriginReading() throws {
+        let box = try EndToEndBox()
+        let origin = [("Origin", "http://evil.example")]
+        var answers: [(String, EndToEndResponse)] = []
+        for path in ["/", "/settings", "/status.json", "/logs", "/logs/download", "/sandbox/ca.pem"] {
+            answers.append(("GET \(path)", try box.client.send("GET", path, extraHeaders: origin)))
+        }
+        let preflight =
+            origin + [("Access-Control-Request-Method", "POST"), ("Access-Control-Request-Headers", "content-type")]
+        for path in ["/settings/server", "/status.json"] {
+            answers.append(("OPTIONS \(path)", try box.client.send("OPTIONS", path, extraHeaders: preflight)))
+        }
+        for (request, response) in answers {
+            let names = response.headers.map { $0.name.lowercased() }
+            #expect(!names.contains { $0.hasPrefix("access-control-") }, "\(request) sends \(names)")
+        }
+    }
 }
