@@ -9,10 +9,28 @@ public struct CertificateError: Error, Sendable, Equatable {
     public var httpStatus: Int?
     public var detail: String
 
+    /// Longest `detail` kept: a service's message is quoted, not stored whole.
+    public static let maximumDetailLength = 1000
+
     public init(code: CertificateErrorCode, httpStatus: Int? = nil, detail: String) {
         self.code = code
         self.httpStatus = httpStatus
-        self.detail = detail
+        self.detail = Self.quotable(detail)
+    }
+
+    /// `detail` often quotes what a remote service said: control characters become spaces
+    /// (no forged lines anywhere it is shown) and it is cut at `maximumDetailLength`.
+    static func quotable(_ text: String) -> String {
+        var cleaned = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+                        ? " " : scalar
+                }))
+        if cleaned.count > maximumDetailLength {
+            cleaned = String(cleaned.prefix(maximumDetailLength)) + "…"
+        }
+        return cleaned
     }
 
     /// The code as the documentation writes it, with the status appended when there is

@@ -60,12 +60,27 @@ public struct CertificateStatus: Sendable, Equatable {
     /// itself. Nil when a wildcard subject meets an address that is not IPv4, since such a
     /// name cannot be formed.
     public static func httpsURL(ipAddress: String, subject: String, port: Int) -> String? {
+        // The subject comes from the certificate service: only a plain DNS name may become
+        // part of a link (an `@` or `/` in it would point the link at another host).
+        guard isPlainDNSName(subject.hasPrefix("*.") ? String(subject.dropFirst(2)) : subject) else { return nil }
         let portSuffix = port == 443 ? "" : ":\(port)"
         guard subject.hasPrefix("*.") else { return "https://\(subject)\(portSuffix)" }
         let octets = ipAddress.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return nil }
         let domain = subject.dropFirst(2)
         return "https://\(octets.joined(separator: "-")).\(domain)\(portSuffix)"
+    }
+
+    /// Letters, digits and hyphens in dot-separated labels of 1 to 63 characters.
+    public static func isPlainDNSName(_ name: String) -> Bool {
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard !labels.isEmpty, name.utf8.count <= 253 else { return false }
+        return labels.allSatisfy { label in
+            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                && label.utf8.allSatisfy { byte in
+                    (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x2D
+                }
+        }
     }
 
     /// The `certificate` object of `/status.json`: every field present, `NSNull` for a
