@@ -16,22 +16,34 @@ final class FlashStore: Sendable {
     /// Bounds the memory a client can make the box hold by posting forms without reading them.
     static let capacity = 256
 
-    private let entries = Mutex<[(id: String, flash: Flash)]>([])
+    /// As long as the cookie lives: what a person typed is not kept past it.
+    let lifetime: Duration
+
+    init(lifetime: Duration = .seconds(300)) {
+        self.lifetime = lifetime
+    }
+
+    private let entries = Mutex<[(id: String, flash: Flash, expires: ContinuousClock.Instant)]>([])
 
     /// Keeps `flash` and returns the `Set-Cookie` value that names it.
     func put(_ flash: Flash) -> String {
         let id = CSRFProtection.hex(CSRFProtection.randomBytes(16))
+        let now = ContinuousClock.now
         entries.withLock { entries in
-            entries.append((id, flash))
+            entries.removeAll { $0.expires <= now }
+            entries.append((id, flash, now + lifetime))
             if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
         }
-        return "\(Self.cookieName)=\(id); Path=/; HttpOnly; SameSite=Strict; Max-Age=300"
+        return
+            "\(Self.cookieName)=\(id); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(lifetime.components.seconds)"
     }
 
-    /// Removes and returns the flash named by the request's cookie, if any.
+    /// Removes and returns the flash named by the request's cookie, if any and still fresh.
     func take(for request: HTTPRequest) -> Flash? {
         guard let id = Self.cookieValue(in: request) else { return nil }
+        let now = ContinuousClock.now
         return entries.withLock { entries in
+            entries.removeAll { $0.expires <= now }
             guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
             return entries.remove(at: index).flash
         }
