@@ -23,24 +23,12 @@ THREADS=${THREADS:-2}
 source "$(dirname "$0")/common.sh"
 bench_start homepage-bench-https wrk nginx openssl curl
 
-# The same file for both servers: 6 KB of HTML.
-mkdir -p "$work/public" "$work/data" "$work/tls" "$work/nginx/logs"
-{
-    printf '<!DOCTYPE html>\n<html><head><title>bench</title></head><body>\n'
-    for i in $(seq 1 200); do printf '<p>line %03d of the benchmark page</p>\n' "$i"; done
-} > "$work/page.html"
-head -c 6144 "$work/page.html" > "$work/public/bench.html"
-# Started as root, nginx runs its worker as an unprivileged user, which must read the file.
-chmod 755 "$work" "$work/public"
-chmod 644 "$work/public/bench.html"
+bench_page
+mkdir -p "$work/tls"
 
 # One CA and one leaf for 127.0.0.1 and localhost, ECDSA P-256, served by both.
 tls="$work/tls"
 "$root/bench/tls-test-cert.sh" "$tls"
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # homepage-server: one event-loop thread. A valid stored pair opens the HTTPS listener at
 # start, which prints its URL as a second line.
@@ -55,35 +43,14 @@ ours_url="${ours_base}static/bench.html"
 # nginx: one worker, runnable without root, everything under the temp dir. Same protocols,
 # TLS 1.2 suites and groups as homepage-server's profile; session cache and tickets on.
 nginx_port=$(free_port)
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    default_type text/html;
-    sendfile on;
-    keepalive_requests 1000;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nginx_port ssl;
+bench_nginx_conf "        listen 127.0.0.1:$nginx_port ssl;
         ssl_certificate $tls/cert.pem;
         ssl_certificate_key $tls/key.pem;
         ssl_protocols TLSv1.2 TLSv1.3;
         ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
         ssl_ecdh_curve X25519:prime256v1:secp384r1;
         ssl_session_cache shared:SSL:1m;
-        ssl_session_tickets on;
-        location /static/ { alias $work/public/; }
-    }
-}
-CONF
+        ssl_session_tickets on;"
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/logs/stderr" &
 pids+=($!)
 nginx_url="https://127.0.0.1:$nginx_port/static/bench.html"

@@ -15,20 +15,7 @@ THREADS=${THREADS:-2}
 source "$(dirname "$0")/common.sh"
 bench_start homepage-bench wrk nginx
 
-# The same file for both servers: 6 KB of HTML.
-mkdir -p "$work/public" "$work/data" "$work/nginx/logs"
-{
-    printf '<!DOCTYPE html>\n<html><head><title>bench</title></head><body>\n'
-    for i in $(seq 1 200); do printf '<p>line %03d of the benchmark page</p>\n' "$i"; done
-} > "$work/page.html"
-head -c 6144 "$work/page.html" > "$work/public/bench.html"
-# Started as root, nginx runs its worker as an unprivileged user, which must read the file.
-chmod 755 "$work" "$work/public"
-chmod 644 "$work/public/bench.html"
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+bench_page
 
 # homepage-server: one event-loop thread.
 "$binary" --bind 127.0.0.1 --http-port 0 --workers 1 --public-dir "$work/public" \
@@ -39,28 +26,7 @@ ours_url="$(head -n 1 "$work/ours.out")static/bench.html"
 
 # nginx: one worker, runnable without root, everything under the temp dir.
 nginx_port=$(free_port)
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    default_type text/html;
-    sendfile on;
-    keepalive_requests 1000;
-    client_body_temp_path $work/nginx/body;
-    proxy_temp_path $work/nginx/proxy;
-    fastcgi_temp_path $work/nginx/fastcgi;
-    uwsgi_temp_path $work/nginx/uwsgi;
-    scgi_temp_path $work/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location /static/ { alias $work/public/; }
-    }
-}
-CONF
+bench_nginx_conf "        listen 127.0.0.1:$nginx_port;"
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/logs/stderr" &
 pids+=($!)
 nginx_url="http://127.0.0.1:$nginx_port/static/bench.html"
