@@ -19,7 +19,7 @@ public final class CertificateChecker: Sendable {
         /// Automatic retry delays after consecutive failures: first, then doubled up to the cap.
         public var firstBackOff: Duration = .seconds(30)
         public var maximumBackOff: Duration = .seconds(3600)
-        /// Extra tries of one request after a transient failure or a 5xx, and the pause before each.
+        /// Extra tries of one request that never reached the service, and the pause before each.
         public var quickRetries = 2
         public var quickRetryDelay: Duration = .seconds(2)
         public var dailyCheckInterval: Duration = .seconds(86_400)
@@ -198,7 +198,7 @@ public final class CertificateChecker: Sendable {
         let now = clock.now
         guard let serverURL = settings.serverURL, !serverURL.isEmpty else {
             return .failed(
-                CertificateError(code: .checkNoServer, detail: "no Odoo server is configured"), facts: nil, retry: false
+                CertificateError(.noServer, detail: "no Odoo server is configured"), facts: nil, retry: false
             )
         }
         let current: CertificateFacts?
@@ -223,17 +223,18 @@ public final class CertificateChecker: Sendable {
                 (settings.enterpriseCode ?? "").isEmpty ? "enterprise code" : nil,
             ].compactMap { $0 }
             return .failed(
-                CertificateError(code: .loadNoCredential, detail: "missing: \(missing.joined(separator: " and "))"),
+                CertificateError(.missingCredential, detail: "missing: \(missing.joined(separator: " and "))"),
                 facts: usable, retry: false)
         }
         switch requestCertificate(dbUUID: dbUUID, enterpriseCode: code) {
         case .failure(let error):
-            logger.warning("certificate request failed: \(error.displayCode): \(error.detail)")
+            logger.warning("certificate request failed (\(error.cause.summary)): \(error.displayCode): \(error.detail)")
             return .failed(error, facts: usable, retry: true)
         case .success(let provisioned):
             switch install(provisioned, now: now) {
             case .failure(let error):
-                logger.error("certificate not installed: \(error.displayCode): \(error.detail)")
+                logger.error(
+                    "certificate not installed (\(error.cause.summary)): \(error.displayCode): \(error.detail)")
                 return .failed(error, facts: usable, retry: true)
             case .success(let facts):
                 logger.info("certificate stored for \(facts.subjectCommonName), valid until \(facts.notAfter)")
@@ -250,14 +251,14 @@ public final class CertificateChecker: Sendable {
             facts = try inspector.inspect(chainPEM: pair.chainPEM, keyPEM: pair.keyPEM)
         } catch {
             throw CertificateError(
-                code: .checkCertReadException, detail: "\(store.certificatePath): \(error.detail)")
+                .certificateUnreadable, detail: "\(store.certificatePath): \(error.detail)")
         }
         state.withLock { $0.cachedFacts = (pair.version, facts) }
         return facts
     }
 
-    /// One request with a few quick tries for failures that tend to pass (timeouts, resets,
-    /// 5xx); a refusal, a TLS failure or a 4xx is final at once.
+    /// One request, sent again at once (a few seconds apart) only while it never reached the
+    /// service: a request the service may be acting on waits for the back-off.
     private func requestCertificate(dbUUID: String, enterpriseCode: String) -> Result<
         ProvisionedCertificate, CertificateError
     > {
@@ -269,17 +270,17 @@ public final class CertificateChecker: Sendable {
                 "requesting a certificate",
                 metadata: ["url": "\(configuration.provisioningURL)", "db_uuid": "\(dbUUID)"])
             let result: Result<ProvisionedCertificate, CertificateError>
-            let transient: Bool
             do {
                 let response = try transport.post(url: configuration.provisioningURL, jsonBody: body)
                 result = ProvisioningProtocol.interpret(response, redacting: [enterpriseCode])
-                transient = response.status >= 500
             } catch {
                 let detail = error.detail.replacingOccurrences(of: enterpriseCode, with: "[redacted]")
-                result = .failure(CertificateError(code: .loadRequestException, detail: detail))
-                transient = error.isTransient
+                result = .failure(CertificateError(.requestFailed(error.cause), detail: detail))
             }
-            if case .failure = result, transient, attempt <= configuration.quickRetries {
+            if case .failure(let error) = result, case .requestFailed(let failure) = error.cause,
+                failure.deservesQuickResend, attempt <= configuration.quickRetries
+            {
+                logger.info("certificate request did not reach the service (\(failure.summary)); sending it again")
                 clock.sleep(for: configuration.quickRetryDelay)
                 continue
             }
@@ -293,17 +294,17 @@ public final class CertificateChecker: Sendable {
         do {
             facts = try inspector.inspect(chainPEM: provisioned.chainPEM, keyPEM: provisioned.keyPEM)
         } catch {
-            return .failure(CertificateError(code: .loadInvalidCertificate, detail: error.detail))
+            return .failure(CertificateError(.invalidCertificate, detail: error.detail))
         }
         if !facts.keyMatches {
             return .failure(
                 CertificateError(
-                    code: .loadInvalidCertificate, detail: "the private key does not match the certificate"))
+                    .invalidCertificate, detail: "the private key does not match the certificate"))
         }
         if facts.notAfter <= now {
             return .failure(
                 CertificateError(
-                    code: .loadInvalidCertificate,
+                    .invalidCertificate,
                     detail: "the certificate expired on \(CertificateStatus.rfc3339(facts.notAfter))"))
         }
         do {

@@ -1,21 +1,82 @@
 /// One failure of a certificate check, as a page and `/status.json` show it.
 ///
-/// `detail` says precisely what went wrong (which name did not resolve, which TLS check
-/// failed, what the server answered). It must never carry the enterprise code or a key:
-/// it is shown on pages, written to logs and quoted in tickets.
+/// `cause` says what happened, typed: the documented code, the meaning, the advice, the log
+/// text and whether the request may be sent again at once all follow from it. `detail` says
+/// precisely what went wrong (which name did not resolve, which TLS check failed, what the
+/// server answered) for people only. It must never carry the enterprise code or a key: it is
+/// shown on pages, written to logs and quoted in tickets.
 public struct CertificateError: Error, Sendable, Equatable {
-    public var code: CertificateErrorCode
-    /// The HTTP status the certificate service answered; only for `loadRequestStatus`.
-    public var httpStatus: Int?
+    /// What went wrong, in the order a check can fail.
+    public enum Cause: Sendable, Equatable {
+        /// No Odoo server is configured.
+        case noServer
+        /// The stored certificate or key cannot be read or understood.
+        case certificateUnreadable
+        /// The database UUID or the enterprise code is missing.
+        case missingCredential
+        /// The request got no HTTP answer.
+        case requestFailed(CertificateRequestFailure)
+        /// The service answered with a status other than 200.
+        case httpStatus(Int)
+        /// A 200 whose body is not a JSON object (a maintenance page, a proxy's page).
+        case answerNotJSON
+        /// A JSON-RPC `error` member or a `result.error`: the service said why, in `detail`.
+        case serviceError
+        /// A `result` that is missing, `null`, `false`, empty or lacks a field.
+        case noResult
+        /// The certificate received does not parse, its key does not match, or it has expired.
+        case invalidCertificate
+        /// The new files cannot be written.
+        case storeFailed
+
+        /// The documented code this cause is shown under.
+        public var code: CertificateErrorCode {
+            switch self {
+            case .noServer: return .checkNoServer
+            case .certificateUnreadable: return .checkCertReadException
+            case .missingCredential: return .loadNoCredential
+            case .requestFailed: return .loadRequestException
+            case .httpStatus: return .loadRequestStatus
+            case .answerNotJSON, .serviceError, .noResult: return .loadRequestNoResult
+            case .invalidCertificate: return .loadInvalidCertificate
+            case .storeFailed: return .storeException
+            }
+        }
+
+        /// A short name for logs: `name resolution timed out`, `HTTP 503`.
+        public var summary: String {
+            switch self {
+            case .noServer: return "no server"
+            case .certificateUnreadable: return "certificate unreadable"
+            case .missingCredential: return "missing credential"
+            case .requestFailed(let failure): return failure.summary
+            case .httpStatus(let status): return "HTTP \(status)"
+            case .answerNotJSON: return "answer not JSON"
+            case .serviceError: return "service error"
+            case .noResult: return "no result"
+            case .invalidCertificate: return "invalid certificate"
+            case .storeFailed: return "store failed"
+            }
+        }
+    }
+
+    public var cause: Cause
     public var detail: String
 
     /// Longest `detail` kept: a service's message is quoted, not stored whole.
     public static let maximumDetailLength = 1000
 
-    public init(code: CertificateErrorCode, httpStatus: Int? = nil, detail: String) {
-        self.code = code
-        self.httpStatus = httpStatus
+    public init(_ cause: Cause, detail: String) {
+        self.cause = cause
         self.detail = Self.quotable(detail)
+    }
+
+    public var code: CertificateErrorCode { cause.code }
+
+    /// The HTTP status the certificate service answered; only for `loadRequestStatus`.
+    public var httpStatus: Int? {
+        if case .httpStatus(let status) = cause { return status }
+        return nil
     }
 
     /// `detail` often quotes what a remote service said: control characters become spaces
@@ -50,6 +111,10 @@ public struct CertificateError: Error, Sendable, Equatable {
         case .loadNoCredential:
             return "The database UUID or the enterprise (contract) code is missing on the IoT system."
         case .loadRequestException:
+            if case .requestFailed(let failure) = cause, failure.reachedService {
+                return "The IoT system sent its request to Odoo's certificate service but got no usable answer. "
+                    + "The service may still be preparing the certificate: the IoT system asks again after a pause."
+            }
             return "The IoT system could not reach Odoo's certificate service. This is almost always a network problem."
         case .loadRequestStatus:
             let status = httpStatus.map { " (HTTP \($0)\(Self.statusWords($0)))" } ?? ""
@@ -91,7 +156,7 @@ public struct CertificateError: Error, Sendable, Equatable {
                 "A firewall, a router with a built-in firewall, or a VPN may block the connection to the certificate "
                     + "service. Allow it, or turn the firewall off until the certificate has been obtained.",
             ]
-            if detail.contains("odoo-iot.com") || detail.mentionsNameResolution {
+            if case .requestFailed(let failure) = cause, failure.isNameResolution {
                 items.append(
                     "The name could not be resolved. If the router allows it, set its DNS to a public DNS such as "
                         + "Google DNS (8.8.8.8); otherwise set it on each device that uses the IoT system.")
@@ -110,7 +175,7 @@ public struct CertificateError: Error, Sendable, Equatable {
             ]
         case .loadRequestNoResult:
             var items: [String] = []
-            if detail.saysAnswerIsNotJSON {
+            if cause == .answerNotJSON {
                 items.append(
                     "The answer is not one the certificate service gives. Open https://www.odoo.com in a browser to "
                         + "see whether it is down for maintenance; if so, wait and check again. Otherwise a proxy "
@@ -149,19 +214,5 @@ public struct CertificateError: Error, Sendable, Equatable {
         case 504: return " Gateway Timeout"
         default: return ""
         }
-    }
-}
-
-extension String {
-    /// Whether a no-result detail says the body was not JSON at all (a maintenance page, a
-    /// proxy's page), which is no refusal, so eligibility advice alone would mislead.
-    fileprivate var saysAnswerIsNotJSON: Bool {
-        hasPrefix("the answer is not a JSON object")
-    }
-
-    /// Whether a transport detail is about name resolution, so DNS advice is worth giving.
-    fileprivate var mentionsNameResolution: Bool {
-        let lowered = lowercased()
-        return lowered.contains("dns") || lowered.contains("resolve")
     }
 }

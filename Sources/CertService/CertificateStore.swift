@@ -46,7 +46,7 @@ public final class CertificateStore: Sendable {
             guard let certificateStamp = try fileSystem.stamp(certificatePath) else { return nil }
             guard let keyStamp = try fileSystem.stamp(keyPath) else {
                 throw CertificateError(
-                    code: .checkCertReadException,
+                    .certificateUnreadable,
                     detail: "certificate file \(certificatePath) exists but key file \(keyPath) is missing")
             }
             let version = [certificateStamp, keyStamp]
@@ -55,10 +55,10 @@ public final class CertificateStore: Sendable {
             let key = try fileSystem.read(keyPath)
             guard let chainPEM = String(validating: chain, as: UTF8.self) else {
                 throw CertificateError(
-                    code: .checkCertReadException, detail: "certificate file \(certificatePath) is not PEM text")
+                    .certificateUnreadable, detail: "certificate file \(certificatePath) is not PEM text")
             }
             guard let keyPEM = String(validating: key, as: UTF8.self) else {
-                throw CertificateError(code: .checkCertReadException, detail: "key file \(keyPath) is not PEM text")
+                throw CertificateError(.certificateUnreadable, detail: "key file \(keyPath) is not PEM text")
             }
             let pair = StoredCertificatePair(chainPEM: chainPEM, keyPEM: keyPEM, version: version)
             cache.withLock { $0 = pair }
@@ -66,7 +66,7 @@ public final class CertificateStore: Sendable {
         } catch let error as CertificateError {
             throw error
         } catch {
-            throw CertificateError(code: .checkCertReadException, detail: "cannot read: \(error)")
+            throw CertificateError(.certificateUnreadable, detail: "cannot read: \(error)")
         }
     }
 
@@ -78,7 +78,7 @@ public final class CertificateStore: Sendable {
             try fileSystem.createDirectories(directory(of: certificatePath), mode: 0o700)
             try fileSystem.createDirectories(directory(of: keyPath), mode: 0o700)
         } catch {
-            throw CertificateError(code: .storeException, detail: "cannot prepare the certificate directory: \(error)")
+            throw CertificateError(.storeFailed, detail: "cannot prepare the certificate directory: \(error)")
         }
         do {
             try fileSystem.writeDurably(newKeyPath, Array(keyPEM.utf8), mode: 0o600)
@@ -91,13 +91,13 @@ public final class CertificateStore: Sendable {
             try? fileSystem.remove(markerPath)
             try? fileSystem.remove(newKeyPath)
             try? fileSystem.remove(newCertificatePath)
-            throw CertificateError(code: .storeException, detail: "cannot write the new certificate: \(error)")
+            throw CertificateError(.storeFailed, detail: "cannot write the new certificate: \(error)")
         }
         do {
             try rollForward()
         } catch {
             // Committed: the next `recover()` (every `replace` and every start) finishes it.
-            throw CertificateError(code: .storeException, detail: "cannot install the new certificate: \(error)")
+            throw CertificateError(.storeFailed, detail: "cannot install the new certificate: \(error)")
         }
     }
 

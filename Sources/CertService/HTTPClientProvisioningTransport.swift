@@ -1,7 +1,7 @@
 import HTTPCore
 
-/// Sends provisioning requests with HTTPCore's verifying client and sorts its failures into
-/// the kinds the checker retries or not.
+/// Sends provisioning requests with HTTPCore's verifying client and names the cause of each
+/// failure, which decides whether the checker may send the request again at once.
 public struct HTTPClientProvisioningTransport: ProvisioningTransport {
     private let client: HTTPClient
 
@@ -16,21 +16,30 @@ public struct HTTPClientProvisioningTransport: ProvisioningTransport {
         do {
             let response = try client.send(
                 HTTPClientRequest(method: "POST", url: url, headers: headers, body: jsonBody))
-            return ProvisioningResponse(status: response.status, body: response.body)
+            return ProvisioningResponse(
+                status: response.status, body: response.body, retryAfter: response.headers["Retry-After"])
         } catch {
-            throw ProvisioningTransportFailure(kind: Self.kind(of: error), detail: "POST \(url): \(error)")
+            throw ProvisioningTransportFailure(cause: Self.cause(of: error), detail: "POST \(url): \(error)")
         }
     }
 
-    static func kind(of error: HTTPClientError) -> ProvisioningTransportFailure.Kind {
+    static func cause(of error: HTTPClientError) -> CertificateRequestFailure {
         switch error {
-        case .dnsFailed, .dnsTimedOut: return .nameResolution
+        case .invalidURL: return .invalidURL
+        case .dnsFailed: return .nameNotResolved
+        case .dnsTimedOut: return .nameResolutionTimedOut
         case .connectionRefused: return .connectionRefused
-        case .connectTimedOut, .timedOut: return .timedOut
-        case .tlsHandshakeFailed, .certificateNotTrusted, .hostnameMismatch: return .tls
-        case .connectionReset: return .connectionReset
-        case .malformedResponse, .responseTooLarge: return .malformedResponse
-        case .invalidURL, .proxyRefused, .proxyFailed: return .other
+        case .connectTimedOut: return .connectTimedOut
+        case .connectionReset: return .resetBeforeSending
+        case .timedOut: return .timedOutBeforeSending
+        case .tlsHandshakeFailed: return .tlsHandshakeFailed
+        case .certificateNotTrusted: return .tlsUntrusted
+        case .hostnameMismatch: return .tlsWrongHost
+        case .proxyRefused, .proxyFailed: return .proxyFailed
+        case .connectionResetAfterSending: return .resetAfterSending
+        case .closedWithoutAnswer: return .closedAfterSending
+        case .timedOutAfterSending: return .timedOutAfterSending
+        case .malformedResponse, .responseTooLarge: return .invalidAnswer
         }
     }
 }

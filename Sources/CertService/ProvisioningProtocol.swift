@@ -33,35 +33,35 @@ public enum ProvisioningProtocol {
     public static func interpret(
         _ response: ProvisioningResponse, redacting secrets: [String] = []
     ) -> Result<ProvisionedCertificate, CertificateError> {
-        func noResult(_ detail: String) -> Result<ProvisionedCertificate, CertificateError> {
-            .failure(CertificateError(code: .loadRequestNoResult, detail: redact(detail, secrets)))
+        func noResult(_ cause: CertificateError.Cause, _ detail: String)
+            -> Result<ProvisionedCertificate, CertificateError>
+        {
+            .failure(CertificateError(cause, detail: redact(detail, secrets)))
         }
         guard response.status == 200 else {
             var detail = "the certificate service answered HTTP \(response.status)"
             let excerpt = bodyExcerpt(response.body)
             if !excerpt.isEmpty { detail += ": \(excerpt)" }
-            return .failure(
-                CertificateError(
-                    code: .loadRequestStatus, httpStatus: response.status, detail: redact(detail, secrets)))
+            return .failure(CertificateError(.httpStatus(response.status), detail: redact(detail, secrets)))
         }
         guard let json = try? JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed]),
             let object = json as? [String: Any]
         else {
-            return noResult("the answer is not a JSON object: \(bodyExcerpt(response.body))")
+            return noResult(.answerNotJSON, "the answer is not a JSON object: \(bodyExcerpt(response.body))")
         }
         if let error = object["error"], !(error is NSNull) {
-            return noResult("the service returned an error: \(rpcErrorMessage(error))")
+            return noResult(.serviceError, "the service returned an error: \(rpcErrorMessage(error))")
         }
         guard let result = object["result"], !(result is NSNull) else {
-            return noResult("the answer has no result")
+            return noResult(.noResult, "the answer has no result")
         }
         guard let fields = result as? [String: Any] else {
             let shown = (result as? Bool) == false ? "false" : String(describing: result)
-            return noResult("the service returned no certificate (result: \(shown))")
+            return noResult(.noResult, "the service returned no certificate (result: \(shown))")
         }
-        guard !fields.isEmpty else { return noResult("the service returned an empty result") }
+        guard !fields.isEmpty else { return noResult(.noResult, "the service returned an empty result") }
         if let error = fields["error"], !(error is NSNull), !((error as? Bool) == false) {
-            return noResult("the service refused: \(rpcErrorMessage(error))")
+            return noResult(.serviceError, "the service refused: \(rpcErrorMessage(error))")
         }
         var missing: [String] = []
         let subject = fields["subject_cn"] as? String
@@ -71,7 +71,7 @@ public enum ProvisioningProtocol {
         if chain?.isEmpty ?? true { missing.append("x509_pem") }
         if key?.isEmpty ?? true { missing.append("private_key_pem") }
         guard missing.isEmpty, let subject, let chain, let key else {
-            return noResult("the result lacks \(missing.joined(separator: ", "))")
+            return noResult(.noResult, "the result lacks \(missing.joined(separator: ", "))")
         }
         return .success(ProvisionedCertificate(subjectCommonName: subject, chainPEM: chain, keyPEM: key))
     }

@@ -2,44 +2,25 @@
 public struct ProvisioningResponse: Sendable, Equatable {
     public var status: Int
     public var body: [UInt8]
+    /// The `Retry-After` field's value, if the answer had one.
+    public var retryAfter: String?
 
-    public init(status: Int, body: [UInt8]) {
+    public init(status: Int, body: [UInt8], retryAfter: String? = nil) {
         self.status = status
         self.body = body
+        self.retryAfter = retryAfter
     }
 }
 
 /// Why a request got no HTTP answer at all.
 public struct ProvisioningTransportFailure: Error, Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
-        /// The host name did not resolve (or resolution timed out).
-        case nameResolution
-        case connectionRefused
-        case timedOut
-        /// Handshake failure, untrusted certificate or wrong host name.
-        case tls
-        case connectionReset
-        /// An answer came that is not HTTP, or is too large.
-        case malformedResponse
-        case other
-    }
-
-    public var kind: Kind
+    public var cause: CertificateRequestFailure
     /// Precise and safe to show: which name, which TLS check, which address.
     public var detail: String
 
-    public init(kind: Kind, detail: String) {
-        self.kind = kind
+    public init(cause: CertificateRequestFailure, detail: String) {
+        self.cause = cause
         self.detail = detail
-    }
-
-    /// Failures that often pass by themselves and deserve a quick second try. A refusal or
-    /// a TLS failure will not change in a few seconds.
-    public var isTransient: Bool {
-        switch kind {
-        case .timedOut, .connectionReset, .nameResolution: return true
-        case .connectionRefused, .tls, .malformedResponse, .other: return false
-        }
     }
 }
 

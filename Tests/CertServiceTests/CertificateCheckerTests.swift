@@ -172,33 +172,55 @@ private func answerHTTP(_ status: Int, _ body: String = "") -> FakeProvisioningT
         #expect(harness.transport.requests.isEmpty)
     }
 
-    @Test func refusedConnectionIsRequestExceptionWithoutQuickRetry() async throws {
+    /// A request that never left the box is sent twice more, seconds apart, before the back-off.
+    @Test(arguments: [
+        CertificateRequestFailure.connectionRefused, .connectTimedOut, .nameNotResolved, .nameResolutionTimedOut,
+        .tlsHandshakeFailed, .resetBeforeSending,
+    ])
+    func aRequestThatNeverReachedTheServiceGetsTwoQuickResends(_ failure: CertificateRequestFailure) async throws {
         let harness = try CheckerHarness { _, _ throws(ProvisioningTransportFailure) in
-            throw ProvisioningTransportFailure(kind: .connectionRefused, detail: "connection to 127.0.0.1:9 refused")
+            throw ProvisioningTransportFailure(cause: failure, detail: "POST x: \(failure.summary)")
         }
         let status = await harness.check()
+        #expect(status.error?.cause == .requestFailed(failure))
         #expect(status.error?.code == .loadRequestException)
-        #expect(status.error?.detail == "connection to 127.0.0.1:9 refused")
+        #expect(status.error?.detail == "POST x: \(failure.summary)")
+        #expect(harness.provisioningRequests == 3)
+        #expect(harness.clock.sleeps == [.seconds(2), .seconds(2)])
+        #expect(status.nextRetry != nil)
+    }
+
+    /// The service may be issuing a certificate for a request it received: it is not repeated
+    /// before the back-off, whatever went wrong afterwards.
+    @Test(arguments: [
+        CertificateRequestFailure.timedOutAfterSending, .resetAfterSending, .closedAfterSending, .invalidAnswer,
+    ])
+    func aRequestThatReachedTheServiceIsSentOnce(_ failure: CertificateRequestFailure) async throws {
+        let harness = try CheckerHarness { _, _ throws(ProvisioningTransportFailure) in
+            throw ProvisioningTransportFailure(cause: failure, detail: "POST x: \(failure.summary)")
+        }
+        let status = await harness.check()
+        #expect(status.error?.cause == .requestFailed(failure))
+        #expect(harness.provisioningRequests == 1)
+        #expect(harness.clock.sleeps.isEmpty)
+        #expect(status.nextRetry != nil)
+    }
+
+    @Test(arguments: [500, 502, 503, 404, 429])
+    func anyHTTPStatusIsSentOnce(_ code: Int) async throws {
+        let harness = try CheckerHarness(respond: answerHTTP(code))
+        #expect(await harness.check().displayCode == "ERR_IOT_HTTPS_LOAD_REQUEST_STATUS \(code)")
         #expect(harness.provisioningRequests == 1)
     }
 
-    @Test func timeoutGetsTwoQuickRetries() async throws {
+    @Test func theLogNamesTheCause() async throws {
         let harness = try CheckerHarness { _, _ throws(ProvisioningTransportFailure) in
-            throw ProvisioningTransportFailure(kind: .timedOut, detail: "no answer within 10 s")
+            throw ProvisioningTransportFailure(
+                cause: .nameResolutionTimedOut, detail: "POST x: resolving www.odoo.com took too long")
         }
-        let status = await harness.check()
-        #expect(status.error?.code == .loadRequestException)
-        #expect(harness.provisioningRequests == 3)
-        #expect(harness.clock.sleeps == [.seconds(2), .seconds(2)])
-    }
-
-    @Test func serverErrorGetsQuickRetriesButClientErrorDoesNot() async throws {
-        let failing = try CheckerHarness(respond: answerHTTP(503))
-        #expect(await failing.check().displayCode == "ERR_IOT_HTTPS_LOAD_REQUEST_STATUS 503")
-        #expect(failing.provisioningRequests == 3)
-        let missing = try CheckerHarness(respond: answerHTTP(404))
-        #expect(await missing.check().displayCode == "ERR_IOT_HTTPS_LOAD_REQUEST_STATUS 404")
-        #expect(missing.provisioningRequests == 1)
+        _ = await harness.check()
+        let lines = harness.log.lines.withLock { $0 }
+        #expect(lines.contains { $0.contains("certificate request failed (name resolution timed out)") })
     }
 
     @Test func refusalIsNoResult() async throws {
@@ -311,7 +333,8 @@ private func answerHTTP(_ status: Int, _ body: String = "") -> FakeProvisioningT
                 return ProvisioningResponse(
                     status: 403, body: Array("code \(CheckerHarness.secret) is not allowed".utf8))
             }
-            throw ProvisioningTransportFailure(kind: .other, detail: "failed sending \(CheckerHarness.secret)")
+            throw ProvisioningTransportFailure(
+                cause: .resetAfterSending, detail: "failed sending \(CheckerHarness.secret)")
         }
         let status = await harness.check()
         #expect(status.error?.detail.contains(CheckerHarness.secret) == false)

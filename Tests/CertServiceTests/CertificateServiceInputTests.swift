@@ -21,12 +21,12 @@ import Testing
 
     @Test func aServiceMessageCannotForgeLinesAndIsCut() {
         let forged = CertificateError(
-            code: .loadRequestNoResult, detail: "refused\r\n2026-11-26T10:00:00Z ERROR [cert] forged\u{1B}[31m\u{202E}")
+            .serviceError, detail: "refused\r\n2026-11-26T10:00:00Z ERROR [cert] forged\u{1B}[31m\u{202E}")
         #expect(!forged.detail.contains("\n") && !forged.detail.contains("\r"))
         #expect(!forged.detail.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" })
         #expect(forged.detail.hasPrefix("refused  2026-11-26"))
 
-        let huge = CertificateError(code: .loadRequestNoResult, detail: String(repeating: "x", count: 100_000))
+        let huge = CertificateError(.serviceError, detail: String(repeating: "x", count: 100_000))
         #expect(huge.detail.count == CertificateError.maximumDetailLength + 1)
         #expect(huge.detail.hasSuffix("…"))
     }

@@ -31,7 +31,7 @@ import Testing
     @Test func jsonObjectHasEveryFieldWithNullsAndUTCTimes() throws {
         let status = CertificateStatus(
             state: .error, subject: nil, notBefore: nil, notAfter: nil, daysLeft: nil,
-            error: CertificateError(code: .loadRequestStatus, httpStatus: 404, detail: "gone"),
+            error: CertificateError(.httpStatus(404), detail: "gone"),
             lastCheck: Date(timeIntervalSince1970: 1_795_000_000), nextRetry: nil)
         let object = status.jsonObject
         #expect(object.count == 8)

@@ -12,7 +12,7 @@ private struct InProcessSandboxTransport: ProvisioningTransport {
         let path = "/" + url.split(separator: "/", omittingEmptySubsequences: true).dropFirst(2).joined(separator: "/")
         let request = HTTPRequest(method: "POST", target: path, path: path, body: jsonBody)
         guard case .response(let response) = service.handle(request) else {
-            throw ProvisioningTransportFailure(kind: .other, detail: "deferred answers are not used here")
+            throw ProvisioningTransportFailure(cause: .invalidAnswer, detail: "deferred answers are not used here")
         }
         return ProvisioningResponse(status: response.status, body: response.body)
     }

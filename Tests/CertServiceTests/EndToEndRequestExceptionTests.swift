@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import Synchronization
 import Testing
 
 @testable import CertService
@@ -9,14 +10,15 @@ import Testing
 @Suite struct EndToEndRequestExceptionTests {
     /// Runs one check of a box whose credentials are set, against `provisioningURL`.
     private func check(
-        _ provisioningURL: String, trustServiceCA: Bool = true, totalTimeout: Duration = .seconds(10)
+        _ provisioningURL: String, trustServiceCA: Bool = true, totalTimeout: Duration = .seconds(10),
+        resolver: HTTPClientResolver = endToEndLoopbackResolver, dnsTimeout: Duration = .seconds(5)
     ) async throws -> CertificateStatus {
         let box = try EndToEndBox()
         defer { box.remove() }
         let checker = box.makeChecker(
             provisioningURL: provisioningURL,
             settings: CertificateSettings(serverURL: "https://localhost", dbUUID: "db-1", enterpriseCode: "M123456"),
-            trustServiceCA: trustServiceCA, totalTimeout: totalTimeout)
+            trustServiceCA: trustServiceCA, totalTimeout: totalTimeout, resolver: resolver, dnsTimeout: dnsTimeout)
         let status = await checker.checkAndSettle()
         #expect(status.state == .error)
         #expect(status.error?.code == .loadRequestException)
@@ -33,6 +35,7 @@ import Testing
 
         let status = try await check(url)
 
+        #expect(status.error?.cause == .requestFailed(.connectionRefused))
         #expect(status.error?.detail == "POST \(url): connection refused by localhost port \(port)")
     }
 
@@ -73,6 +76,7 @@ import Testing
 
         let status = try await check(url)
 
+        #expect(status.error?.cause == .requestFailed(.resetBeforeSending))
         #expect(status.error?.detail == "POST \(url): the connection was reset")
         // A reset may pass by itself: the first try and both quick retries reached the server.
         #expect(server.acceptedConnections == 3)
@@ -87,10 +91,8 @@ import Testing
 
         let status = try await check(url)
 
-        #expect(
-            status.error?.detail
-                == "POST \(url): the server sent an invalid response: the server closed the connection without answering"
-        )
+        #expect(status.error?.cause == .requestFailed(.closedAfterSending))
+        #expect(status.error?.detail == "POST \(url): the server closed the connection without answering")
         #expect(server.acceptedConnections == 1)
     }
 
@@ -103,10 +105,10 @@ import Testing
 
         let status = try await check(server.provisioningURL)
 
+        #expect(status.error?.cause == .requestFailed(.closedAfterSending))
         #expect(
-            status.error?.detail
-                == "POST \(server.provisioningURL): the server sent an invalid response: "
-                + "the server closed the connection without answering")
+            status.error?.detail == "POST \(server.provisioningURL): the server closed the connection without answering"
+        )
         // The service saw the request, so it is not sent again at once: the back-off retries it.
         #expect(counter.provisioningRequests == 1)
         #expect(status.nextRetry != nil)
@@ -120,14 +122,17 @@ import Testing
     }
 
     @Test func serverThatNeverAnswersGivesRequestExceptionNamingTheTimeout() async throws {
-        let server = try EndToEndTLSServer(handler: SilentService())
+        let counter = EndToEndCountingHandler(SilentService())
+        let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
 
-        // How many of the three tries reach the handler within the bound depends on the
-        // machine's load, so only the outcome is checked.
-        let status = try await check(server.provisioningURL, totalTimeout: .milliseconds(300))
+        // Long enough for a handshake on a loaded machine: the request is sent, then waits.
+        let status = try await check(server.provisioningURL, totalTimeout: .seconds(2))
 
+        #expect(status.error?.cause == .requestFailed(.timedOutAfterSending))
         #expect(status.error?.detail == "POST \(server.provisioningURL): the server did not answer in time")
+        // The service received it and may be acting on it: it is not sent again before the back-off.
+        #expect(counter.provisioningRequests == 1)
     }
 
     @Test func unresolvableNameGivesRequestExceptionNamingTheHost() async throws {
@@ -135,9 +140,28 @@ import Testing
 
         let status = try await check(url)
 
+        #expect(status.error?.cause == .requestFailed(.nameNotResolved))
         #expect(
             status.error?.detail
                 == "POST \(url): cannot resolve certificates.example.invalid: Name or service not known")
         #expect(status.error?.advice.contains { $0.contains("DNS") } == true)
+    }
+
+    /// A resolver that never answers in time gets the DNS advice too, and its quick re-sends.
+    @Test func nameResolutionTimeoutGetsTheDNSAdvice() async throws {
+        let lookups = Atomic<Int>(0)
+        let silentResolver = HTTPClientResolver { _ throws(HTTPClientError) in
+            lookups.add(1, ordering: .relaxed)
+            Thread.sleep(forTimeInterval: 0.5)
+            return ["127.0.0.1"]
+        }
+        let url = "https://www.odoo.com\(SandboxCertificateService.provisioningPath)"
+
+        let status = try await check(url, resolver: silentResolver, dnsTimeout: .milliseconds(50))
+
+        #expect(status.error?.cause == .requestFailed(.nameResolutionTimedOut))
+        #expect(status.error?.detail == "POST \(url): resolving www.odoo.com took too long")
+        #expect(status.error?.advice.contains { $0.contains("Google DNS") } == true)
+        #expect(lookups.load(ordering: .relaxed) == 3)
     }
 }

@@ -141,11 +141,13 @@ final class EndToEndBox {
     func makeChecker(
         provisioningURL: String, settings: CertificateSettings, trustServiceCA: Bool = true,
         store: CertificateStore? = nil, totalTimeout: Duration = .seconds(10),
+        resolver: HTTPClientResolver = endToEndLoopbackResolver, dnsTimeout: Duration = .seconds(5),
         onCertificateStored: @escaping @Sendable (String, String) -> Void = { _, _ in }
     ) -> CertificateChecker {
         var clientConfiguration = HTTPClient.Configuration(
             extraCAFile: trustServiceCA ? caFile : nil, proxy: .direct)
-        clientConfiguration.resolver = endToEndLoopbackResolver
+        clientConfiguration.resolver = resolver
+        clientConfiguration.dnsTimeout = dnsTimeout
         clientConfiguration.totalTimeout = totalTimeout
         return CertificateChecker(
             configuration: .init(provisioningURL: provisioningURL, identifier: "e2e-box"),

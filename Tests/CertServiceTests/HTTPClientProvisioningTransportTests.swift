@@ -24,7 +24,7 @@ import Testing
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test func refusedConnectionIsANonTransientFailureNamingTheURL() throws {
+    @Test func refusedConnectionIsAFailureBeforeSendingNamingTheURL() throws {
         let port = try closedLoopbackPort()
         let url = "http://127.0.0.1:\(port)/odoo-enterprise/iot/x509"
         let transport = HTTPClientProvisioningTransport(client: HTTPClient(configuration: .init(proxy: .direct)))
@@ -32,20 +32,34 @@ import Testing
             _ = try transport.post(url: url, jsonBody: Array("{}".utf8))
             Issue.record("a closed port answered")
         } catch {
-            #expect(error.kind == .connectionRefused)
-            #expect(!error.isTransient)
+            #expect(error.cause == .connectionRefused)
+            #expect(!error.cause.reachedService)
             #expect(error.detail.contains(url))
         }
     }
 
-    @Test func clientErrorsMapToRetryableKinds() {
-        #expect(
-            HTTPClientProvisioningTransport.kind(of: .dnsFailed(host: "www.odoo.com", detail: "NXDOMAIN"))
-                == .nameResolution)
-        #expect(HTTPClientProvisioningTransport.kind(of: .hostnameMismatch(host: "x")) == .tls)
-        #expect(HTTPClientProvisioningTransport.kind(of: .certificateNotTrusted(detail: "self-signed")) == .tls)
-        #expect(HTTPClientProvisioningTransport.kind(of: .timedOut) == .timedOut)
-        #expect(HTTPClientProvisioningTransport.kind(of: .connectionReset) == .connectionReset)
-        #expect(HTTPClientProvisioningTransport.kind(of: .proxyRefused(status: 407)) == .other)
+    @Test func clientErrorsMapToTheirCauses() {
+        let expected: [(HTTPClientError, CertificateRequestFailure)] = [
+            (.invalidURL("x"), .invalidURL),
+            (.dnsFailed(host: "www.odoo.com", detail: "NXDOMAIN"), .nameNotResolved),
+            (.dnsTimedOut(host: "www.odoo.com"), .nameResolutionTimedOut),
+            (.connectionRefused(host: "x", port: 443), .connectionRefused),
+            (.connectTimedOut, .connectTimedOut),
+            (.connectionReset, .resetBeforeSending),
+            (.timedOut, .timedOutBeforeSending),
+            (.tlsHandshakeFailed(detail: "alert"), .tlsHandshakeFailed),
+            (.certificateNotTrusted(detail: "self-signed"), .tlsUntrusted),
+            (.hostnameMismatch(host: "x"), .tlsWrongHost),
+            (.proxyRefused(status: 407), .proxyFailed),
+            (.proxyFailed(detail: "down"), .proxyFailed),
+            (.connectionResetAfterSending, .resetAfterSending),
+            (.closedWithoutAnswer, .closedAfterSending),
+            (.timedOutAfterSending, .timedOutAfterSending),
+            (.malformedResponse(detail: "x"), .invalidAnswer),
+            (.responseTooLarge(limit: 1), .invalidAnswer),
+        ]
+        for (error, cause) in expected {
+            #expect(HTTPClientProvisioningTransport.cause(of: error) == cause, "\(error)")
+        }
     }
 }

@@ -107,7 +107,7 @@ import Testing
         let server = try TLSTestServer(factory: nil, behaviour: .resetAfterRequest)
         defer { server.stop() }
         let error = failure(client(), HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
-        #expect(error == .connectionReset)
+        #expect(error == .connectionResetAfterSending)
     }
 
     @Test func closedPortIsRefused() throws {
@@ -123,7 +123,7 @@ import Testing
         defer { server.stop() }
         let error = failure(
             client { $0.totalTimeout = .milliseconds(300) }, HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
-        #expect(error == .timedOut)
+        #expect(error == .timedOutAfterSending)
     }
 
     /// Loopback never drops a SYN by itself, but a listener whose accept queue is full does:

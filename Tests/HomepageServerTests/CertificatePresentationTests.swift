@@ -22,7 +22,7 @@ import Testing
     @Test func aHugeServiceMessageIsShownAsAnExcerpt() throws {
         let detail = "the service returned an error: " + String(repeating: "spam ", count: 200_000)
         let status = CertificateStatus(
-            state: .error, error: CertificateError(code: .loadRequestNoResult, detail: detail), lastCheck: Date())
+            state: .error, error: CertificateError(.serviceError, detail: detail), lastCheck: Date())
         let shown = try #require(CertificatePresentation.errorBox(status)?.detail)
         #expect(shown.count <= CertificatePresentation.maximumDetailLength + 1)
         #expect(shown.hasPrefix("the service returned an error: spam"))
@@ -31,7 +31,7 @@ import Testing
 
     @Test func aShortDetailIsShownWhole() throws {
         let status = CertificateStatus(
-            state: .error, error: CertificateError(code: .loadRequestException, detail: "connection refused"),
+            state: .error, error: CertificateError(.requestFailed(.connectionRefused), detail: "connection refused"),
             lastCheck: Date())
         #expect(CertificatePresentation.errorBox(status)?.detail == "connection refused")
     }

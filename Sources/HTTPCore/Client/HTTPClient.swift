@@ -54,8 +54,19 @@ public struct HTTPClient: Sendable {
 
         // A plain-http request through a proxy names the whole URL in its request line.
         let target = (proxy != nil && !url.isHTTPS) ? "http://\(url.hostHeader)\(url.target)" : url.target
-        try stream.write(head(for: request, url: url, target: target, proxy: proxy) + request.body, deadline: deadline)
+        // From the first byte written on, the server may have the request: failures say so.
+        do throws(HTTPClientError) {
+            try stream.write(
+                head(for: request, url: url, target: target, proxy: proxy) + request.body, deadline: deadline)
+            return try readResponse(from: stream, requestMethod: request.method, deadline: deadline)
+        } catch {
+            throw error.afterSending
+        }
+    }
 
+    private func readResponse(
+        from stream: any HTTPClientByteStream, requestMethod: String, deadline: ContinuousClock.Instant
+    ) throws(HTTPClientError) -> HTTPClientResponse {
         let reader = HTTPClientResponseReader(
             stream: stream, deadline: deadline, maxBodySize: configuration.maxResponseSize)
         var head = try reader.readHead()
@@ -63,7 +74,7 @@ public struct HTTPClient: Sendable {
         while (100..<200).contains(head.status) && head.status != 101 {
             head = try reader.readHead()
         }
-        let body = try reader.readBody(requestMethod: request.method, status: head.status, headers: head.headers)
+        let body = try reader.readBody(requestMethod: requestMethod, status: head.status, headers: head.headers)
         return HTTPClientResponse(status: head.status, headers: head.headers, body: body)
     }
 

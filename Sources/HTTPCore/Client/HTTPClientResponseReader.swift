@@ -33,9 +33,7 @@ final class HTTPClientResponseReader {
                 throw .malformedResponse(detail: "the response head is longer than \(Self.maxHeadSize) bytes")
             }
             guard try fill() else {
-                if buffered.isEmpty {
-                    throw .malformedResponse(detail: "the server closed the connection without answering")
-                }
+                if buffered.isEmpty { throw .closedWithoutAnswer }
                 throw .malformedResponse(detail: "the connection ended inside the response head")
             }
         }
