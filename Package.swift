@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "iot-box-homepage",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "homepage-server", targets: ["HomepageServer"])
     ],
@@ -21,20 +20,22 @@ let package = Package(
             name: "CZlib",
             linkerSettings: [.linkedLibrary("z")]
         ),
-        .target(name: "HTTPCore", dependencies: ["COpenSSL", "CZlib", "CLinuxShims"]),
+        .target(name: "SystemKit"),
+        .target(name: "HTTPCore", dependencies: ["SystemKit", "COpenSSL", "CZlib", "CLinuxShims"]),
         .target(
             name: "CertService",
-            dependencies: ["HTTPCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["HTTPCore", "SystemKit", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Views"),
         .executableTarget(
             name: "HomepageServer",
             dependencies: [
-                "HTTPCore", "CertService", "Views",
+                "HTTPCore", "SystemKit", "CertService", "Views",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "SystemKitTests", dependencies: ["SystemKit"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "CZlib"]),
         .testTarget(name: "CertServiceTests", dependencies: ["CertService", "HTTPCore"]),
         .testTarget(name: "ViewsTests", dependencies: ["Views"]),

@@ -1,4 +1,5 @@
 import Glibc
+import SystemKit
 
 /// Plain TCP: reads and writes go straight to the socket. `send` with `MSG_NOSIGNAL` keeps a
 /// write to a reset peer from raising SIGPIPE even if the process did not ignore it.
@@ -20,7 +21,7 @@ public final class PlainTransport: ConnectionTransport {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return .wantRead
             case ECONNRESET: return .closed
-            case let code: return .failed("recv: errno \(code)")
+            case let code: return .failed("recv: \(SystemError(code))")
             }
         }
     }
@@ -33,7 +34,7 @@ public final class PlainTransport: ConnectionTransport {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return .wantWrite
             case EPIPE, ECONNRESET: return .closed
-            case let code: return .failed("send: errno \(code)")
+            case let code: return .failed("send: \(SystemError(code))")
             }
         }
     }

@@ -1,5 +1,5 @@
 import COpenSSL
-import Foundation
+import SystemKit
 
 /// The listener's TLS configuration: one `SSL_CTX` with the certificate chain and key.
 ///
@@ -106,10 +106,10 @@ public final class TLSServerContext: @unchecked Sendable {
     }
 
     private static func readFile(_ path: String) throws(TLSError) -> [UInt8] {
-        do {
-            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        do throws(FileError) {
+            return try FileSystem.read(path, maxBytes: 1024 * 1024)
         } catch {
-            throw .fileUnreadable(path: path, detail: error.localizedDescription)
+            throw .fileUnreadable(path: path, detail: SystemError(error.code).description)
         }
     }
 }

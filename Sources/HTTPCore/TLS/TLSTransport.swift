@@ -1,5 +1,6 @@
 import COpenSSL
 import Glibc
+import SystemKit
 
 /// TLS over one accepted non-blocking socket, driven by its event loop.
 ///
@@ -96,7 +97,7 @@ public final class TLSTransport: ConnectionTransport {
             hasFailed = true
             let detail = OpenSSLErrorQueue.drain(fallback: "")
             if savedErrno == 0 && detail.isEmpty { return .closed }
-            return .failed(detail.isEmpty ? String(cString: strerror(savedErrno)) : detail)
+            return .failed(detail.isEmpty ? SystemError(savedErrno).description : detail)
         default:
             hasFailed = true
             return .failed(OpenSSLErrorQueue.drain(fallback: "TLS protocol error"))
