@@ -4,10 +4,11 @@
     import Darwin
 #endif
 
-/// HTTP's date format (RFC 9110 §5.6.7), `Sun, 06 Nov 1994 08:49:37 GMT`, without Foundation.
-/// Only IMF-fixdate is parsed; the obsolete RFC 850 and asctime forms are treated as absent,
-/// which makes a conditional request simply unconditional.
-public enum IMFFixdate {
+/// HTTP's date format, IMF-fixdate (RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`, without
+/// Foundation. The one formatter and parser for `Date`, `Last-Modified`, `If-Modified-Since`,
+/// `Expires` and the like. Only IMF-fixdate is parsed; the obsolete RFC 850 and asctime forms
+/// are treated as absent, which makes a conditional request simply unconditional.
+public enum HTTPDate {
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

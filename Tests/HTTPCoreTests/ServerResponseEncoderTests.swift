@@ -54,6 +54,6 @@ import Testing
     }
 
     @Test func dateIsFormattedAsIMFFixdate() {
-        #expect(ServerDateHeader.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
     }
 }

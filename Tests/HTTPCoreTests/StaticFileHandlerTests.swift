@@ -45,7 +45,7 @@ import Testing
         #expect(response.headers["Cache-Control"] == "public, max-age=60")
         let etag = response.headers["ETag"] ?? ""
         #expect(etag.hasPrefix("\"") && etag.hasSuffix("\"") && etag.count > 2)
-        #expect(IMFFixdate.parse(response.headers["Last-Modified"] ?? "") != nil)
+        #expect(HTTPDate.parse(response.headers["Last-Modified"] ?? "") != nil)
         #expect(response.headers["Content-Encoding"] == nil)
     }
 

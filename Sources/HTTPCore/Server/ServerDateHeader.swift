@@ -13,18 +13,6 @@ struct ServerDateHeader {
         let current = time(nil)
         guard current != second else { return }
         second = current
-        bytes = Array(Self.format(current).utf8)
-    }
-
-    static func format(_ instant: time_t) -> String {
-        var value = instant
-        var parts = tm()
-        gmtime_r(&value, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ number: Int32) -> String { number < 10 ? "0\(number)" : "\(number)" }
-        return
-            "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+        bytes = Array(HTTPDate.format(Int(current)).utf8)
     }
 }

@@ -91,7 +91,7 @@ public final class StaticFileHandler: Sendable {
             }
             return false
         }
-        guard let since = headers["If-Modified-Since"], let date = IMFFixdate.parse(since) else { return false }
+        guard let since = headers["If-Modified-Since"], let date = HTTPDate.parse(since) else { return false }
         return file.modifiedSeconds <= date
     }
 
@@ -176,6 +176,6 @@ public final class StaticFileHandler: Sendable {
         return CachedStaticFile(
             size: identity.size, modifiedSeconds: identity.seconds, modifiedNanoseconds: identity.nanoseconds,
             content: content, gzipped: gzipped, mediaType: mediaType, etag: "\"\(stamp)\"",
-            gzipETag: "\"\(stamp)-gz\"", lastModified: IMFFixdate.format(identity.seconds), checkedAt: now)
+            gzipETag: "\"\(stamp)-gz\"", lastModified: HTTPDate.format(identity.seconds), checkedAt: now)
     }
 }
