@@ -27,6 +27,11 @@ public struct HTTPRequest: Sendable {
     public var version: HTTPVersion
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// Whom the request is for, parsed once: an absolute-form (or CONNECT) target's authority,
+    /// which wins over `Host` (RFC 9112 §3.2.2), else the `Host` field's. Nil only for an
+    /// HTTP/1.0 request without `Host`. The parser refuses (400) a `Host` that is not a valid
+    /// `host[:port]`, so handlers never parse it again.
+    public var authority: HostAndPort?
 
     /// Set by the server: true when the request arrived over TLS.
     public var isSecure: Bool = false
@@ -39,6 +44,8 @@ public struct HTTPRequest: Sendable {
         method: String, target: String, path: String, query: String? = nil,
         version: HTTPVersion = .http1_1, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []
     ) {
+        // A request built by hand (a test, a handler's sub-request): its authority comes from
+        // its Host field, as the parser would take it for an origin-form target.
         self.method = method
         self.target = target
         self.path = path
@@ -46,6 +53,22 @@ public struct HTTPRequest: Sendable {
         self.version = version
         self.headers = headers
         self.body = body
+        self.authority = headers["Host"].flatMap { HostAndPort($0) }
+    }
+
+    /// The parser's: the authority is already known.
+    init(
+        method: String, target: String, path: String, query: String?, version: HTTPVersion,
+        headers: HTTPHeaders, parsedAuthority: HostAndPort?, body: [UInt8]
+    ) {
+        self.method = method
+        self.target = target
+        self.path = path
+        self.query = query
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.authority = parsedAuthority
     }
 
     /// Whether the connection may stay open after this request (RFC 9112 §9.3).

@@ -1,5 +1,6 @@
 /// The parts of an absolute http(s) URL the client needs. Deliberately small: no relative
-/// references, no percent-decoding (the path is sent as written).
+/// references, no percent-decoding (the path is sent as written). The authority is parsed by
+/// `HostAndPort`; userinfo is dropped.
 struct HTTPClientURL: Equatable {
     var isHTTPS: Bool
     /// Without brackets for IPv6.
@@ -31,42 +32,23 @@ struct HTTPClientURL: Equatable {
         let pathAndQuery = withoutFragment[authorityEnd...]
         target = pathAndQuery.isEmpty ? "/" : (pathAndQuery.hasPrefix("?") ? "/" + pathAndQuery : String(pathAndQuery))
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-
-        var portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidURL(text) }
-            host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let after = authority[authority.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw .invalidURL(text) }
-                portText = after.dropFirst()
-            }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = String(authority[..<colon])
-            portText = authority[authority.index(after: colon)...]
-        } else {
-            host = String(authority)
-        }
-        if let portText {
-            guard let number = Int(portText), (1...65535).contains(number) else { throw .invalidURL(text) }
+        guard let parsed = HostAndPort(authority) else { throw .invalidURL(text) }
+        host = String(parsed.host)
+        if let number = parsed.port {
+            guard number > 0 else { throw .invalidURL(text) }
             port = number
         } else {
             port = isHTTPS ? 443 : 80
-        }
-        guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "/" || $0 == "\\" }) else {
-            throw .invalidURL(text)
         }
     }
 
     /// The `Host` header value: the port only when it is not the scheme's default.
     var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        let defaultPort = isHTTPS ? 443 : 80
-        return port == defaultPort ? name : "\(name):\(port)"
+        HostAndPort.authority(host: host, port: port, omittingPort: isHTTPS ? 443 : 80)
     }
 
     /// `host:port` as CONNECT wants it.
     var authorityWithPort: String {
-        (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
+        HostAndPort.authority(host: host, port: port)
     }
 }

@@ -264,6 +264,6 @@ public struct HTTPRequestParser: Sendable {
     private static func makeRequest(_ head: ParsedRequestHead, body: [UInt8]) -> HTTPRequest {
         HTTPRequest(
             method: head.method, target: head.target, path: head.path, query: head.query, version: head.version,
-            headers: head.headers, body: body)
+            headers: head.headers, parsedAuthority: head.authority, body: body)
     }
 }

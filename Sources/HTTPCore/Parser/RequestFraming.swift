@@ -9,6 +9,7 @@ enum RequestBodyFraming: Sendable, Equatable {
 /// header list is never searched again.
 struct RequestFramingFields {
     var hostCount = 0
+    var hostValue: String?
     var contentLengths: [String] = []
     var transferEncodings: [String] = []
     var expectations: [String] = []
@@ -18,6 +19,7 @@ struct RequestFramingFields {
         switch nameEnd - nameStart {
         case 4 where HTTPByteClass.equalsLowercase(bytes, nameStart, nameEnd, "host"):
             hostCount += 1
+            hostValue = value
         case 6 where HTTPByteClass.equalsLowercase(bytes, nameStart, nameEnd, "expect"):
             expectations.append(value)
         case 14 where HTTPByteClass.equalsLowercase(bytes, nameStart, nameEnd, "content-length"):

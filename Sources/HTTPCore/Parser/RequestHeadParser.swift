@@ -6,6 +6,7 @@ struct ParsedRequestHead: Sendable {
     var query: String?
     var version: HTTPVersion
     var headers: HTTPHeaders
+    var authority: HostAndPort?
     var framing: RequestBodyFraming
     var expectsContinue: Bool
 }
@@ -38,9 +39,18 @@ enum RequestHeadParser {
             start = end + 2
         }
         let framing = try fields.framing(version: line.version, limits: limits)
+        var authority = line.authority
+        if let hostValue = fields.hostValue {
+            // RFC 9112 §3.2: an invalid Host is a 400 even when an absolute-form target's
+            // authority is the one that counts (§3.2.2).
+            guard let host = HostAndPort(hostValue) else {
+                throw HTTPParseError(status: 400, reason: "invalid Host field value")
+            }
+            if authority == nil { authority = host }
+        }
         return ParsedRequestHead(
             method: line.method, target: line.target, path: line.path, query: line.query,
-            version: line.version, headers: headers, framing: framing.body,
+            version: line.version, headers: headers, authority: authority, framing: framing.body,
             expectsContinue: framing.expectsContinue)
     }
 
@@ -84,6 +94,7 @@ enum RequestHeadParser {
         var target: String
         var path: String
         var query: String?
+        var authority: HostAndPort?
         var version: HTTPVersion
     }
 
@@ -112,7 +123,7 @@ enum RequestHeadParser {
         let target = try RequestTargetForm.split(bytes, targetStart, targetEnd, method: method)
         return RequestLine(
             method: method, target: HTTPByteClass.string(bytes, targetStart, targetEnd),
-            path: target.path, query: target.query, version: version)
+            path: target.path, query: target.query, authority: target.authority, version: version)
     }
 
     /// `HTTP/DIGIT.DIGIT`; anything else is malformed (400), and a well-formed version

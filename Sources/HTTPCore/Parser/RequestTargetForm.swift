@@ -1,28 +1,31 @@
 /// The four forms of request-target (RFC 9112 §3.2) and which method may use which:
 /// origin-form for all but CONNECT, absolute-form for all, authority-form only for CONNECT,
-/// asterisk-form only for OPTIONS. The path stays percent-encoded.
+/// asterisk-form only for OPTIONS. The path stays percent-encoded; the authority of an
+/// absolute-form or authority-form target is parsed once, as `HostAndPort`.
 enum RequestTargetForm {
     typealias Bytes = UnsafeBufferPointer<UInt8>
+    typealias Parts = (path: String, query: String?, authority: HostAndPort?)
 
     static func split(
         _ bytes: Bytes, _ start: Int, _ end: Int, method: String
-    ) throws(HTTPParseError) -> (path: String, query: String?) {
+    ) throws(HTTPParseError) -> Parts {
         let first = bytes[start]
         let isConnect = method == "CONNECT"
         if first == UInt8(ascii: "/") && !isConnect {
-            return pathAndQuery(bytes, start, end)
+            let parts = pathAndQuery(bytes, start, end)
+            return (parts.path, parts.query, nil)
         }
         if first == UInt8(ascii: "*") && end - start == 1 {
             guard method == "OPTIONS" else {
                 throw HTTPParseError(status: 400, reason: "asterisk-form is only for OPTIONS")
             }
-            return ("*", nil)
+            return ("*", nil, nil)
         }
         if isConnect {
-            guard isAuthority(bytes, start, end) else {
+            guard let authority = Self.authority(bytes, start, end), authority.port != nil else {
                 throw HTTPParseError(status: 400, reason: "CONNECT needs an authority-form target")
             }
-            return (HTTPByteClass.string(bytes, start, end), nil)
+            return (HTTPByteClass.string(bytes, start, end), nil, authority)
         }
         if let authorityStart = schemeEnd(bytes, start, end) {
             return try absoluteForm(bytes, authorityStart, end)
@@ -49,40 +52,25 @@ enum RequestTargetForm {
     /// `http://host[:port][/path][?query]`: the path defaults to `/`.
     private static func absoluteForm(
         _ bytes: Bytes, _ authorityStart: Int, _ end: Int
-    ) throws(HTTPParseError) -> (path: String, query: String?) {
+    ) throws(HTTPParseError) -> Parts {
         var index = authorityStart
         while index < end && bytes[index] != UInt8(ascii: "/") && bytes[index] != UInt8(ascii: "?") {
             index += 1
         }
-        guard index > authorityStart, isAuthority(bytes, authorityStart, index, requirePort: false) else {
+        guard let authority = Self.authority(bytes, authorityStart, index) else {
             throw HTTPParseError(status: 400, reason: "malformed authority in absolute-form target")
         }
-        if index == end { return ("/", nil) }
+        if index == end { return ("/", nil, authority) }
         if bytes[index] == UInt8(ascii: "?") {
-            return ("/", HTTPByteClass.string(bytes, index + 1, end))
+            return ("/", HTTPByteClass.string(bytes, index + 1, end), authority)
         }
-        return pathAndQuery(bytes, index, end)
+        let parts = pathAndQuery(bytes, index, end)
+        return (parts.path, parts.query, authority)
     }
 
-    /// `host:port` (RFC 9112 §3.2.3); the host may be a bracketed IPv6 literal. No userinfo.
-    private static func isAuthority(_ bytes: Bytes, _ start: Int, _ end: Int, requirePort: Bool = true) -> Bool {
-        guard start < end else { return false }
-        var colon: Int?
-        var inBrackets = false
-        for index in start..<end {
-            switch bytes[index] {
-            case UInt8(ascii: "@"), UInt8(ascii: "/"), UInt8(ascii: "?"): return false
-            case UInt8(ascii: "["): inBrackets = true
-            case UInt8(ascii: "]"): inBrackets = false
-            case UInt8(ascii: ":") where !inBrackets: colon = index
-            default: break
-            }
-        }
-        guard let colon else { return !requirePort }
-        guard colon > start else { return false }
-        let portStart = colon + 1
-        if portStart == end { return !requirePort }
-        for index in portStart..<end where !(0x30...0x39).contains(bytes[index]) { return false }
-        return end - portStart <= 5
+    /// `host[:port]` (RFC 9112 §3.2.3); no userinfo.
+    private static func authority(_ bytes: Bytes, _ start: Int, _ end: Int) -> HostAndPort? {
+        guard let scanned = HostAndPort.scan(bytes, start, end) else { return nil }
+        return HostAndPort(HTTPByteClass.string(bytes, start, end), scanned.shifted(by: -start))
     }
 }

@@ -31,7 +31,6 @@ public struct ListenerInfo: Sendable, Equatable {
 
     /// `http://ADDR:PORT/` (or https), with an IPv6 address in brackets.
     public var url: String {
-        let address = host.contains(":") ? "[\(host)]" : host
-        return "\(isSecure ? "https" : "http")://\(address):\(port)/"
+        "\(isSecure ? "https" : "http")://\(HostAndPort.authority(host: host, port: port))/"
     }
 }
