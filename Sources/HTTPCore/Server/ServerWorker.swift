@@ -17,7 +17,7 @@ final class ServerWorker {
     private(set) var draining = false
 
     private var listeners: [ServerListener] = []
-    private var connections: [ServerConnection] = []
+    private var connections: [HTTP1Session] = []
     private var tickTimer: EventLoopTimerID?
     private var graceTimer: EventLoopTimerID?
 
@@ -102,15 +102,16 @@ final class ServerWorker {
                 continue
             }
             let peer = ServerListenSocket.describe(storage)
-            let connection = ServerConnection(
+            let channel = ConnectionChannel(
                 fd: fd, transport: transport, worker: self, remoteAddress: peer.address, localPort: listener.port,
                 isSecure: listener.factory != nil)
+            let connection = HTTP1Session(channel: channel, worker: self)
             guard (try? loop.register(fd: fd, interest: .readable, handler: connection)) != nil else {
                 context.openConnections.subtract(1, ordering: .relaxed)
                 close(fd)
                 continue
             }
-            connection.slot = connections.count
+            connection.tableIndex = connections.count
             connections.append(connection)
             connection.begin()
         }
@@ -129,13 +130,13 @@ final class ServerWorker {
     // MARK: Connections
 
     /// Called by a connection as it closes.
-    func connectionClosed(_ connection: ServerConnection) {
-        let slot = connection.slot
+    func connectionClosed(_ connection: HTTP1Session) {
+        let slot = connection.tableIndex
         guard slot < connections.count, connections[slot] === connection else { return }
         let last = connections.removeLast()
         if slot < connections.count {
             connections[slot] = last
-            last.slot = slot
+            last.tableIndex = slot
         }
         context.openConnections.subtract(1, ordering: .relaxed)
         if draining && connections.isEmpty { finish() }
@@ -143,7 +144,7 @@ final class ServerWorker {
 
     /// Response bytes encoded and not yet written on this worker's connections.
     var pendingOutputByteCount: Int {
-        connections.reduce(0) { $0 + $1.output.count - $1.outputOffset }
+        connections.reduce(0) { $0 + $1.channel.pendingOutputCount }
     }
 
     // MARK: Shutdown

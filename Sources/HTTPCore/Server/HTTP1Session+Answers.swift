@@ -9,7 +9,7 @@ final class ServerResponderOnce: Sendable {
     }
 }
 
-extension ServerConnection {
+extension HTTP1Session {
     /// Adds a slot behind the ones already waiting: answers leave strictly in request order.
     func enqueue(_ slot: Slot) {
         slots.append(slot)
@@ -17,35 +17,49 @@ extension ServerConnection {
 
     /// A deferred answer arrives, back on this loop.
     func complete(sequence: Int, with response: HTTPResponse) {
-        guard phase == .open else { return }
+        guard channel.isOpen else { return }
         let index = sequence - firstSlotSequence
         guard index >= 0, index < slots.count, case .waiting(let facts) = slots[index] else { return }
         slots[index] = .ready(response, facts)
-        settle()
+        pump()
     }
 
     /// Answers are encoded only while less than this waits to be written: a client that does
     /// not read then holds one answer beyond it, not a whole pipeline of them.
     static let encodedOutputHighWater = 64 * 1024
 
+    /// The first answer owed is ready (or an interim one): encoding can take it now.
+    var hasEncodableSlot: Bool {
+        guard let first = slots.first else { return false }
+        if case .waiting = first { return false }
+        return true
+    }
+
+    /// Encodes and writes answers until the socket is full or none is ready. Answers held
+    /// back by the encoding high-water mark go as soon as output drains: no event would
+    /// announce them.
+    func sendAnswers() {
+        while channel.isOpen {
+            encodeReadySlots()
+            guard channel.hasPendingOutput else { return }
+            writeOutput()
+            guard channel.isOpen, !channel.hasPendingOutput, hasEncodableSlot else { return }
+        }
+    }
+
     /// Encodes the slots at the head of the queue that are ready, so several pipelined answers
     /// leave in one write.
     func encodeReadySlots() {
-        guard let first = slots.first else { return }
-        if case .waiting = first { return }
-        if outputOffset >= output.count {
-            output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
-            outputOffset = 0
-            lastActivityAt = worker.loop.now
-        }
+        guard hasEncodableSlot else { return }
+        channel.prepareOutput()
         var taken = 0
         for (index, slot) in slots.enumerated() {
-            if output.count - outputOffset >= Self.encodedOutputHighWater { break }
+            if channel.pendingOutputCount >= Self.encodedOutputHighWater { break }
             switch slot {
             case .waiting:
                 break
             case .interim(let bytes):
-                output.append(contentsOf: bytes)
+                channel.output.append(contentsOf: bytes)
                 taken += 1
                 continue
             case .ready(let response, var facts):
@@ -53,12 +67,11 @@ extension ServerConnection {
                 if worker.draining && index == slots.count - 1 { facts.keepAlive = false }
                 let closes = ServerResponseEncoder.encode(
                     response, for: facts, date: worker.date.bytes, serverName: worker.context.serverNameBytes,
-                    into: &output)
+                    into: &channel.output)
                 taken += 1
                 if closes {
                     // Nothing after a closing answer is ever sent.
-                    closesWhenWritten = true
-                    stopsParsing = true
+                    phase = .finishing
                     taken = slots.count
                     break
                 }
@@ -70,29 +83,9 @@ extension ServerConnection {
         firstSlotSequence += taken
     }
 
-    /// Writes pending output; partial writes wait for EPOLLOUT with reading paused.
+    /// Writes pending output; partial writes wait for writability with reading paused.
     func writeOutput() {
-        while outputOffset < output.count {
-            let result = output.withUnsafeBytes { bytes in
-                transport.write(UnsafeRawBufferPointer(rebasing: bytes[outputOffset...]))
-            }
-            switch result {
-            case .bytes(let count):
-                guard count > 0 else { return }
-                outputOffset += count
-                writeWaitsForRead = false
-                lastActivityAt = worker.loop.now
-            case .wantWrite:
-                writeWaitsForRead = false
-                return
-            case .wantRead:
-                writeWaitsForRead = true
-                return
-            case .closed, .failed:
-                close()
-                return
-            }
-        }
+        if channel.flush() == .failed { close() }
     }
 
     // MARK: Deadlines
@@ -110,10 +103,10 @@ extension ServerConnection {
     func updateDeadline() {
         let context = worker.context
         let (kind, at): (DeadlineKind, UInt64)
-        if phase == .handshaking {
+        if case .handshaking = channel.phase {
             (kind, at) = (.handshake, acceptedAt + context.handshakeTimeoutMs)
-        } else if outputOffset < output.count {
-            (kind, at) = (.write, lastActivityAt + context.writeTimeoutMs)
+        } else if channel.hasPendingOutput {
+            (kind, at) = (.write, channel.lastActivityAt + context.writeTimeoutMs)
         } else if !slots.isEmpty {
             // A handler is still working; its own timeouts apply, and shutdown's grace caps it.
             (kind, at) = (.none, .max)
@@ -125,7 +118,7 @@ extension ServerConnection {
             headStartedAt = worker.loop.now
             (kind, at) = (.header, worker.loop.now + context.headerTimeoutMs)
         } else {
-            (kind, at) = (.idle, lastActivityAt + context.idleTimeoutMs)
+            (kind, at) = (.idle, channel.lastActivityAt + context.idleTimeoutMs)
         }
         deadlineKind = kind
         deadline = at
@@ -136,20 +129,21 @@ extension ServerConnection {
     func deadlineExpired() {
         switch deadlineKind {
         case .header, .body:
-            guard slots.isEmpty, outputOffset >= output.count else {
+            guard isAnsweredForTimeout else {
                 close()
                 return
             }
-            stopsParsing = true
-            var headers = HTTPHeaders()
-            headers.add("Content-Type", "text/plain; charset=utf-8")
-            let response = HTTPResponse(status: 408, headers: headers, body: Array("request timeout\n".utf8))
-            enqueue(.ready(response, .init(isHead: false, version: .http1_1, keepAlive: false)))
+            phase = .finishing
+            enqueue(.ready(Self.plainAnswer(408, "request timeout"), .closing))
             encodeReadySlots()
             writeOutput()
             close()
         case .handshake, .write, .idle, .lingering, .none:
             close()
         }
+    }
+
+    private var isAnsweredForTimeout: Bool {
+        slots.isEmpty && !channel.hasPendingOutput
     }
 }
