@@ -99,9 +99,9 @@ final class EndToEndTLSServer {
         configuration.workers = 1
         holder = TLSContextHolder(
             try TLSServerContext(certificateChainPEM: certificate.chainPEM, privateKeyPEM: certificate.keyPEM))
-        server = HTTPServer(configuration: configuration, handler: handler)
+        server = HTTPServer(configuration: configuration)
         port = try server.listen(host: "127.0.0.1", port: 0, transport: TLSTransportFactory(holder: holder)).port
-        try server.start()
+        try server.start(handler: handler)
     }
 
     /// The origin the box is told about: `https://localhost:PORT`.

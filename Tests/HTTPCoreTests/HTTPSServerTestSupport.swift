@@ -55,7 +55,7 @@ final class HTTPSServerFixture {
         var configuration = HTTPServerConfiguration()
         configuration.workers = workers
         configure(&configuration)
-        server = HTTPServer(configuration: configuration, handler: HTTPSServerTestHandler())
+        server = HTTPServer(configuration: configuration)
         do {
             try Data(ca.certificate.pem).write(to: URL(fileURLWithPath: caFile))
             let context: TLSServerContext
@@ -69,11 +69,11 @@ final class HTTPSServerFixture {
             let factory = TLSTransportFactory(holder: holder)
             plainPort = try server.listen(host: "127.0.0.1", port: 0).port
             if openTLSAfterStart {
-                try server.start()
+                try server.start(handler: HTTPSServerTestHandler())
                 httpsPort = try server.listen(host: "127.0.0.1", port: 0, transport: factory).port
             } else {
                 httpsPort = try server.listen(host: "127.0.0.1", port: 0, transport: factory).port
-                try server.start()
+                try server.start(handler: HTTPSServerTestHandler())
             }
         } catch {
             server.shutdown(gracePeriod: .zero)

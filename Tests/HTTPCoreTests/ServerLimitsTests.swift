@@ -69,9 +69,9 @@ import Testing
 @Suite struct ServerShutdownTests {
     @Test func gracefulShutdownFinishesAnInFlightDeferredRequestThenStops() throws {
         let gate = ServerTestGate()
-        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: ServerTestHandler(gate: gate))
+        let server = HTTPServer(configuration: HTTPServerConfiguration())
         let port = try server.listen(host: "127.0.0.1", port: 0).port
-        try server.start()
+        try server.start(handler: ServerTestHandler(gate: gate))
         let idle = try ServerTestClient(port: port)
         let busy = try ServerTestClient(port: port)
         busy.send("GET /gate HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -90,9 +90,9 @@ import Testing
 
     @Test func gracePeriodEndsARequestThatNeverFinishes() throws {
         let gate = ServerTestGate()
-        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: ServerTestHandler(gate: gate))
+        let server = HTTPServer(configuration: HTTPServerConfiguration())
         let port = try server.listen(host: "127.0.0.1", port: 0).port
-        try server.start()
+        try server.start(handler: ServerTestHandler(gate: gate))
         let busy = try ServerTestClient(port: port)
         busy.send("GET /gate HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(gate.waitUntilEntered())
@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func serverThatNeverStartedShutsDownAndFreesItsPort() throws {
-        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: ServerTestHandler())
+        let server = HTTPServer(configuration: HTTPServerConfiguration())
         let port = try server.listen(host: "127.0.0.1", port: 0).port
         server.shutdown()
         server.waitUntilStopped()

@@ -69,9 +69,9 @@ func withServerForTest(
     var configuration = HTTPServerConfiguration()
     configuration.workers = 2
     configure(&configuration)
-    let server = HTTPServer(configuration: configuration, handler: handler)
+    let server = HTTPServer(configuration: configuration)
     let info = try server.listen(host: host, port: 0, transport: transport)
-    try server.start()
+    try server.start(handler: handler)
     defer {
         server.shutdown(gracePeriod: .milliseconds(500))
         server.waitUntilStopped()

@@ -212,7 +212,7 @@ final class HTTP1Session: EventLoopFileHandler {
     }
 
     private func dispatch(_ request: HTTPRequest, facts: ServerResponseEncoder.RequestFacts) {
-        switch worker.context.handler.handle(request) {
+        switch worker.handler.handle(request) {
         case .response(let response):
             enqueue(.ready(response, facts))
         case .deferred(let work):

@@ -29,8 +29,10 @@ public final class HTTPServer: Sendable {
     /// threads have ended.
     private let joinLock = Mutex<Void>(())
 
-    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
-        context = ServerContext(configuration: configuration, handler: handler)
+    /// The handler comes at `start(handler:)`, so listeners can be bound (and a bad port
+    /// reported) before the parts the handler needs exist.
+    public init(configuration: HTTPServerConfiguration) {
+        context = ServerContext(configuration: configuration)
     }
 
     /// The listeners opened so far, as bound.
@@ -71,15 +73,16 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Starts the worker threads. SIGPIPE is ignored process-wide from here on, since a peer
-    /// that resets mid-write must cost a connection, not the process.
-    public func start() throws(HTTPServerError) {
+    /// Starts the worker threads, which serve every request with `handler` from here on.
+    /// SIGPIPE is ignored process-wide from here on, since a peer that resets mid-write must
+    /// cost a connection, not the process.
+    public func start(handler: any HTTPHandler) throws(HTTPServerError) {
         try state.withLock { (state: inout State) throws(HTTPServerError) in
             guard state.phase == .idle else { throw .alreadyStarted }
             try createWorkersIfNeeded(&state)
             signal(SIGPIPE, SIG_IGN)
             for worker in state.workers {
-                worker.execute { $0.start() }
+                worker.execute { $0.start(handler: handler) }
                 let loop = worker.loop
                 state.threads.append(
                     try EventLoopThread {

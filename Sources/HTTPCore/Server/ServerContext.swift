@@ -1,10 +1,9 @@
 import Synchronization
 
-/// What every worker of one server shares: configuration, handler and the connection count.
+/// What every worker of one server shares: configuration and the connection count.
 /// Immutable apart from the atomic counter, so it crosses threads freely.
 final class ServerContext: Sendable {
     let configuration: HTTPServerConfiguration
-    let handler: any HTTPHandler
     let serverNameBytes: [UInt8]
     let openConnections = Atomic<Int>(0)
 
@@ -17,9 +16,8 @@ final class ServerContext: Sendable {
     let lingeringTimeoutMs: UInt64
     let lingeringTimeMs: UInt64
 
-    init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
+    init(configuration: HTTPServerConfiguration) {
         self.configuration = configuration
-        self.handler = handler
         serverNameBytes = Array(configuration.serverName.utf8)
         headerTimeoutMs = configuration.headerTimeout.eventLoopMilliseconds
         bodyTimeoutMs = configuration.bodyTimeout.eventLoopMilliseconds

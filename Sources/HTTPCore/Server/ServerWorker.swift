@@ -14,6 +14,8 @@ final class ServerWorker {
     /// One read buffer per loop: a connection's bytes go from it straight into its parser.
     let readBuffer: UnsafeMutableRawBufferPointer
     private(set) var date = ServerDateHeader()
+    /// Given at `start`: the loop runs no request before then.
+    private(set) var handler: any HTTPHandler = NotStartedHandler()
     private(set) var draining = false
 
     private var listeners: [ServerListener] = []
@@ -35,7 +37,8 @@ final class ServerWorker {
         readBuffer.deallocate()
     }
 
-    func start() {
+    func start(handler: any HTTPHandler) {
+        self.handler = handler
         tickTimer = loop.scheduleRepeating(every: Self.tickInterval) { [unowned self] in self.tick() }
     }
 
@@ -194,5 +197,13 @@ final class ServerListener: EventLoopFileHandler {
 
     func handleEvents(_ events: EventLoopEvents) {
         worker.acceptConnections(on: self)
+    }
+}
+
+/// Answers for a worker whose server was never started (a loop run only to close its
+/// listeners): nothing is served before `start(handler:)`.
+private struct NotStartedHandler: HTTPHandler {
+    func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
+        .response(HTTPResponse(status: 503, contentType: "text/plain; charset=utf-8", body: "not started\n"))
     }
 }

@@ -27,10 +27,10 @@ final class SandboxRuntime: Sendable {
             certificateChainPEM: Array(pair.chainPEM.utf8), privateKeyPEM: Array(pair.keyPEM.utf8))
         var configuration = HTTPServerConfiguration()
         configuration.workers = 1
-        server = HTTPServer(configuration: configuration, handler: service)
+        server = HTTPServer(configuration: configuration)
         let listener = try server.listen(
             host: "127.0.0.1", port: 0, transport: TLSTransportFactory(holder: TLSContextHolder(context)))
-        try server.start()
+        try server.start(handler: service)
         baseURL = "https://localhost:\(listener.port)"
     }
 
