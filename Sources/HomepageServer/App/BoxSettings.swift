@@ -1,4 +1,6 @@
 import Foundation
+import HTTPCore
+import Logging
 import Synchronization
 
 /// `odoo.conf` as the web layer uses it. A damaged file is reported on every page and never
@@ -53,4 +55,18 @@ final class BoxSettings: Sendable {
 
 struct SettingsSaveError: Error {
     var message: String
+}
+
+extension BoxSettings {
+    /// Keeps the subject of a newly stored certificate in `odoo.conf`, as an Odoo box does.
+    func rememberSubject(ofChain chainPEM: String, logger: Logger) {
+        guard let leaf = try? X509Certificate.parseChain(pem: Array(chainPEM.utf8)).first,
+            let subject = leaf.subjectCommonName
+        else { return }
+        do throws(SettingsSaveError) {
+            _ = try update { $0[.subject] = subject }
+        } catch {
+            logger.warning("could not save the certificate subject: \(error.message)")
+        }
+    }
 }

@@ -10,7 +10,7 @@ enum WebRoutes {
     static let pageWait: Duration = .seconds(2)
 
     static func makeHandler(app: HomepageApp) -> any HTTPHandler {
-        let files = StaticFileHandler(root: app.options.publicDirectory, urlPrefix: "/static/")
+        let files = StaticFileHandler(root: app.publicDirectory, urlPrefix: "/static/")
         let pages = PageHandlers(app: app)
         let forms = FormHandlers(app: app)
         var router = Router()
