@@ -23,13 +23,13 @@ import Testing
     @Test func malformedContentLengthIsRejected() {
         for value in ["+5", "-1", " 5x", "", "0x5", "5 5", "1_0"] {
             let text = "POST / HTTP/1.1\r\nHost: box\r\nContent-Length: \(value)\r\n\r\n"
-            #expect(T.errorStatus(text) == 400, "Content-Length: \(value)")
+            #expect(T.parseError(text) == T.badRequest("malformed Content-Length"), "Content-Length: \(value)")
         }
     }
 
     @Test func overflowingContentLengthIsRejected() {
         let text = "POST / HTTP/1.1\r\nHost: box\r\nContent-Length: 99999999999999999999999\r\n\r\n"
-        #expect(T.errorStatus(text) == 400)
+        #expect(T.parseError(text) == T.badRequest("Content-Length overflows"))
     }
 
     @Test func contentLengthOverLimitGets413BeforeTheBody() {
@@ -47,13 +47,16 @@ import Testing
 
     @Test func differingContentLengthsAreRejected() {
         #expect(
-            T.errorStatus("POST / HTTP/1.1\r\nHost: box\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok") == 400)
-        #expect(T.errorStatus("POST / HTTP/1.1\r\nHost: box\r\nContent-Length: 2, 3\r\n\r\nok") == 400)
+            T.parseError("POST / HTTP/1.1\r\nHost: box\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok")
+                == T.badRequest("conflicting Content-Length values"))
+        #expect(
+            T.parseError("POST / HTTP/1.1\r\nHost: box\r\nContent-Length: 2, 3\r\n\r\nok")
+                == T.badRequest("conflicting Content-Length values"))
     }
 
     @Test func transferEncodingWithContentLengthIsRejected() {
         let text = "POST / HTTP/1.1\r\nHost: box\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
-        #expect(T.errorStatus(text) == 400)
+        #expect(T.parseError(text) == T.badRequest("Transfer-Encoding with Content-Length"))
     }
 
     @Test func unknownTransferCodingGets501() {
@@ -62,12 +65,18 @@ import Testing
     }
 
     @Test func chunkedNotLastOrRepeatedIsRejected() {
-        #expect(T.errorStatus("POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked, chunked\r\n\r\n") == 400)
-        #expect(T.errorStatus("POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: ,\r\n\r\n") == 400)
+        #expect(
+            T.parseError("POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked, chunked\r\n\r\n")
+                == T.badRequest("chunked applied more than once"))
+        #expect(
+            T.parseError("POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: ,\r\n\r\n")
+                == T.badRequest("empty Transfer-Encoding"))
     }
 
     @Test func transferEncodingInHTTP10IsRejected() {
-        #expect(T.errorStatus("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400)
+        #expect(
+            T.parseError("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                == T.badRequest("Transfer-Encoding in an HTTP/1.0 request"))
     }
 
     @Test func chunkedBodyIsDecoded() throws {
@@ -79,24 +88,28 @@ import Testing
 
     @Test func chunkSizeOverflowIsRejected() {
         let text = "POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\n"
-        #expect(T.errorStatus(text) == 400)
+        #expect(T.parseError(text) == T.badRequest("chunk size overflows"))
     }
 
     @Test func malformedChunkSizeIsRejected() {
-        #expect(T.errorStatus("POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n") == 400)
-        #expect(T.errorStatus("POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\n") == 400)
+        #expect(
+            T.parseError("POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n")
+                == T.badRequest("malformed chunk size"))
+        #expect(
+            T.parseError("POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\n")
+                == T.badRequest("malformed chunk size"))
     }
 
     @Test func chunkExtensionsAreBoundedByChunkLineLimit() {
         let limits = T.limits { $0.maxChunkLineLength = 16 }
         let long =
             "POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: 40)
-        #expect(T.errorStatus(long, limits: limits) == 400)
+        #expect(T.parseError(long, limits: limits) == T.badRequest("chunk line too long"))
     }
 
     @Test func missingCRLFAfterChunkDataIsRejected() {
         let text = "POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n"
-        #expect(T.errorStatus(text) == 400)
+        #expect(T.parseError(text) == T.badRequest("chunk data not followed by CRLF"))
     }
 
     @Test func trailersAreCheckedAndDiscarded() throws {
@@ -105,7 +118,7 @@ import Testing
         #expect(request.body == Array("ok".utf8))
         #expect(request.headers["x-sum"] == nil)
         let malformed = "POST / HTTP/1.1\r\nHost: box\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer\r\n\r\n"
-        #expect(T.errorStatus(malformed) == 400)
+        #expect(T.parseError(malformed) == T.badRequest("whitespace before colon in header field"))
     }
 
     @Test func oversizedTrailersGet431() {

@@ -40,6 +40,21 @@ enum ParserTestSupport {
         errorStatus(events(text, limits: limits))
     }
 
+    /// The error the text causes, or nil when it causes none.
+    static func parseError(_ text: String, limits: HTTPParserLimits = HTTPParserLimits()) -> HTTPParseError? {
+        parseError(events(text, limits: limits))
+    }
+
+    static func parseError(_ events: [HTTPParserEvent]) -> HTTPParseError? {
+        if case .error(let error) = events.last { return error }
+        return nil
+    }
+
+    /// A 400 with this reason.
+    static func badRequest(_ reason: String) -> HTTPParseError {
+        HTTPParseError(status: 400, reason: reason)
+    }
+
     static func errorStatus(_ events: [HTTPParserEvent]) -> Int? {
         if case .error(let error) = events.last { return error.status }
         return nil

@@ -46,20 +46,8 @@ public struct Router: HTTPHandler {
         add(method: "POST", path: path, handler: handler)
     }
 
-    public mutating func put(_ path: String, _ handler: @escaping Handler) {
-        add(method: "PUT", path: path, handler: handler)
-    }
-
-    public mutating func delete(_ path: String, _ handler: @escaping Handler) {
-        add(method: "DELETE", path: path, handler: handler)
-    }
-
     public mutating func get(prefix: String, _ handler: @escaping Handler) {
         add(method: "GET", prefix: prefix, handler: handler)
-    }
-
-    public mutating func post(prefix: String, _ handler: @escaping Handler) {
-        add(method: "POST", prefix: prefix, handler: handler)
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPHandlerResult {

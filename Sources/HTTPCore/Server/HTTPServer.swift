@@ -133,9 +133,6 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Connections open right now, across all workers.
-    public var openConnectionCount: Int { context.openConnections.load(ordering: .relaxed) }
-
     /// Response bytes encoded and not yet written, across all workers: the memory that
     /// clients slow to read are holding. Asks each loop in turn and waits for its answer, so
     /// only while the server runs.

@@ -43,12 +43,3 @@ public final class PlainTransport: ConnectionTransport {
 
     public func shutdown() {}
 }
-
-/// Makes plain TCP transports; the server uses it for listeners given no factory.
-public struct PlainTransportFactory: TransportFactory {
-    public init() {}
-
-    public func makeTransport(socket: Int32) throws -> any ConnectionTransport {
-        PlainTransport(socket: socket)
-    }
-}
