@@ -26,20 +26,27 @@ let package = Package(
             name: "CertService",
             dependencies: ["HTTPCore", "SystemKit", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(name: "Sandbox", dependencies: ["HTTPCore", "SystemKit", "COpenSSL"]),
         .target(name: "Views"),
         .executableTarget(
             name: "HomepageServer",
             dependencies: [
-                "HTTPCore", "SystemKit", "CertService", "Views",
+                "HTTPCore", "SystemKit", "CertService", "Sandbox", "Views",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "SystemKitTests", dependencies: ["SystemKit"]),
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "CZlib"]),
-        .testTarget(name: "CertServiceTests", dependencies: ["CertService", "HTTPCore"]),
+        // HTTPCore's tests mint their TLS certificates with the sandbox's certificate authority.
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "CZlib", "Sandbox"]),
+        .testTarget(name: "CertServiceTests", dependencies: ["CertService", "HTTPCore", "Sandbox"]),
+        // The sandbox is checked against the product's own reading of the service's answers.
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CertService", "HTTPCore"]),
         .testTarget(name: "ViewsTests", dependencies: ["Views"]),
-        .testTarget(name: "HomepageServerTests", dependencies: ["HomepageServer", "HTTPCore", "CertService", "Views"]),
+        .testTarget(
+            name: "HomepageServerTests",
+            dependencies: ["HomepageServer", "HTTPCore", "CertService", "Sandbox", "Views"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import CertService
 import Glibc
 import HTTPCore
 import Logging
+import Sandbox
 
 /// The box's wiring, done once: `launch` builds every part in dependency order (each from
 /// parts already built, so nothing is filled in later) and starts serving; `wait` ends it.

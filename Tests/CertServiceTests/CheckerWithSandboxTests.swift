@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import Sandbox
 import Testing
 
 @testable import CertService
@@ -23,7 +24,7 @@ private struct InProcessSandboxTransport: ProvisioningTransport {
         let directory = try CertTestDirectory()
         defer { directory.remove() }
         let service = SandboxCertificateService(
-            registry: .demo(), issuer: SandboxCertificateServiceTests.authority)
+            registry: .demo(), issuer: EndToEndPKI.sandboxCA)
         let production = try #require(service.databases.first { $0.eligible })
         service.updateKnobs { $0.validity = .seconds(5 * 86_400) }
         let clock = ManualCertificateClock(now: Date())

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import Sandbox
 import Testing
 
 @testable import CertService
@@ -11,7 +12,7 @@ import Testing
     /// a check asks for a new one while there are old files to protect.
     private func storeExpiringPair(in box: EndToEndBox) throws -> (chain: [UInt8], key: [UInt8]) {
         let now = Date()
-        let old = try SandboxCertificateServiceTests.authority.issue(
+        let old = try EndToEndPKI.sandboxCA.issue(
             commonName: "*.0ld0ld00.odoo-iot.com", dnsNames: ["*.0ld0ld00.odoo-iot.com"],
             notBefore: now.addingTimeInterval(-EndToEndPKI.oneDay),
             notAfter: now.addingTimeInterval(5 * EndToEndPKI.oneDay))
@@ -45,7 +46,7 @@ import Testing
 
     @Test func certificateWhoseKeyDoesNotMatchIsRefusedAndOldFilesStay() async throws {
         let now = Date()
-        let issuer = SandboxCertificateServiceTests.authority
+        let issuer = EndToEndPKI.sandboxCA
         let first = try issuer.issue(
             commonName: "*.abcd1234.odoo-iot.com", dnsNames: ["*.abcd1234.odoo-iot.com"],
             notBefore: now.addingTimeInterval(-60), notAfter: now.addingTimeInterval(90 * EndToEndPKI.oneDay))
@@ -63,7 +64,7 @@ import Testing
     @Test func alreadyExpiredCertificateIsRefusedAndOldFilesStay() async throws {
         let now = Date()
         let expiredEnd = now.addingTimeInterval(-EndToEndPKI.oneDay)
-        let expired = try SandboxCertificateServiceTests.authority.issue(
+        let expired = try EndToEndPKI.sandboxCA.issue(
             commonName: "*.abcd1234.odoo-iot.com", dnsNames: ["*.abcd1234.odoo-iot.com"],
             notBefore: now.addingTimeInterval(-30 * EndToEndPKI.oneDay), notAfter: expiredEnd)
 

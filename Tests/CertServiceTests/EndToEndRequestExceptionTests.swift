@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import Sandbox
 import Synchronization
 import Testing
 

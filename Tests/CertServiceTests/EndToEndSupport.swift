@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HTTPCore
+import Sandbox
 import Synchronization
 import Testing
 
@@ -18,6 +19,13 @@ enum EndToEndPKI {
         return CertificateAuthority.create(
             commonName: "End-to-end service CA",
             validity: now.addingTimeInterval(-oneDay)...now.addingTimeInterval(365 * oneDay))
+    }()
+
+    /// The sandbox CA the service's issued certificates come from, in a directory of its own.
+    static let sandboxCA: SandboxCertificateAuthority = {
+        let directory = try! CertTestDirectory()
+        defer { directory.remove() }
+        return try! SandboxCertificateAuthority(directory: directory.path + "/sandbox")
     }()
 
     /// The service's certificate for `localhost`, the name the box connects to.
@@ -177,7 +185,7 @@ extension CertificateChecker {
 extension SandboxCertificateService {
     /// A sandbox with the demo registry and the suite's shared sandbox CA.
     static func endToEnd() -> SandboxCertificateService {
-        SandboxCertificateService(registry: .demo(), issuer: SandboxCertificateServiceTests.authority)
+        SandboxCertificateService(registry: .demo(), issuer: EndToEndPKI.sandboxCA)
     }
 
     func database(named name: String) throws -> SandboxDatabase {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import Sandbox
 import Synchronization
 
 /// Routes for the HTTPS server tests: `/` a short text, `/page` a body long enough to span

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HTTPCore
+import Sandbox
 import Testing
 
 /// The listener side of TLS, checked from the outside with `openssl s_client` as the peer.

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import Sandbox
 
 /// Certificates, temp directories and child processes shared by the TLS, X.509 and client tests.
 enum TLSTestSupport {

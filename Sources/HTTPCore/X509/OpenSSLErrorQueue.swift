@@ -3,9 +3,9 @@ import COpenSSL
 /// OpenSSL reports failures on a per-thread queue. Reading it right after a failed call
 /// turns "returned 0" into a reason a person can act on; clearing it before a call keeps a
 /// stale entry from an earlier failure on the same thread from being blamed.
-enum OpenSSLErrorQueue {
+package enum OpenSSLErrorQueue {
     /// Empties this thread's queue and returns its entries joined, or `fallback` when empty.
-    static func drain(fallback: String = "unknown OpenSSL error") -> String {
+    package static func drain(fallback: String = "unknown OpenSSL error") -> String {
         var messages: [String] = []
         while true {
             let code = ERR_get_error()
@@ -18,7 +18,7 @@ enum OpenSSLErrorQueue {
     }
 
     /// Forgets whatever earlier calls on this thread left behind.
-    static func clear() {
+    package static func clear() {
         ERR_clear_error()
     }
 }

@@ -51,7 +51,7 @@ public final class PrivateKey: @unchecked Sendable {
     }
 
     /// Lends the `EVP_PKEY` for one OpenSSL call; the pointer must not be kept past `body`.
-    func withUnsafeKey<Result>(_ body: (OpaquePointer) throws -> Result) rethrows -> Result {
+    package func withUnsafeKey<Result>(_ body: (OpaquePointer) throws -> Result) rethrows -> Result {
         try body(key)
     }
 }

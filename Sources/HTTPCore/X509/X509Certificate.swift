@@ -119,7 +119,7 @@ public final class X509Certificate: @unchecked Sendable {
 
     /// Lends the `X509` for one OpenSSL call; the pointer must not be kept past `body`
     /// (OpenSSL functions that keep it take their own reference).
-    func withUnsafeX509<Result>(_ body: (OpaquePointer) throws -> Result) rethrows -> Result {
+    package func withUnsafeX509<Result>(_ body: (OpaquePointer) throws -> Result) rethrows -> Result {
         try body(x509)
     }
 

@@ -2,6 +2,7 @@ import CertService
 import Foundation
 import HTTPCore
 import Logging
+import Sandbox
 import Synchronization
 
 /// The running box as the routes see it: settings, machine facts, certificate lifecycle,

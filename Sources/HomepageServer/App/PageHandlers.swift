@@ -1,6 +1,7 @@
 import CertService
 import Foundation
 import HTTPCore
+import Sandbox
 import Views
 
 /// The GET pages. Pages that show the certificate trigger a check and, while one runs, wait

@@ -1,5 +1,6 @@
 import CertService
 import Foundation
+import Sandbox
 
 /// `GET /status.json`: the machine-readable status of CONTRACT §4. Missing values are null.
 enum StatusDocument {

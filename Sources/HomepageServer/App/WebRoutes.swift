@@ -1,6 +1,7 @@
 import CertService
 import Dispatch
 import HTTPCore
+import Sandbox
 import Views
 
 /// The box's routes (CONTRACT §4), read like a table. Every request first passes the Host

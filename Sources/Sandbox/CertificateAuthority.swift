@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import HTTPCore
 
 /// A small certificate authority: a self-signed CA certificate and its key, able to issue
 /// TLS server certificates. It exists for the offline certificate sandbox and for tests;

@@ -1,13 +1,14 @@
+import CertService
 import Foundation
 import HTTPCore
 import Testing
 
-@testable import CertService
+@testable import Sandbox
 
 @Suite struct SandboxCertificateServiceTests {
     /// One shared CA for the suite: creating keys is the slow part.
     static let authority: SandboxCertificateAuthority = {
-        let directory = try! CertTestDirectory()
+        let directory = try! SandboxTestDirectory()
         defer { directory.remove() }
         return try! SandboxCertificateAuthority(directory: directory.path + "/sandbox")
     }()
@@ -45,7 +46,7 @@ import Testing
     }
 
     @Test func registryFileIsCreatedOnceAndReadBack() throws {
-        let directory = try CertTestDirectory()
+        let directory = try SandboxTestDirectory()
         defer { directory.remove() }
         let path = directory.path + "/sandbox/registry.json"
         let created = try SandboxRegistry.loadOrCreate(path: path)
@@ -172,7 +173,7 @@ import Testing
     }
 
     @Test func caIsCreatedOncePrivatelyAndReused() throws {
-        let directory = try CertTestDirectory()
+        let directory = try SandboxTestDirectory()
         defer { directory.remove() }
         let first = try SandboxCertificateAuthority(directory: directory.path + "/sandbox")
         let second = try SandboxCertificateAuthority(directory: directory.path + "/sandbox")
@@ -183,7 +184,7 @@ import Testing
 
     /// `knobs.json` is edited by hand: a number no certificate can carry must not stop the box.
     @Test func knobsFileWithAnImpossibleValidityKeepsTheDefault() throws {
-        let directory = try CertTestDirectory()
+        let directory = try SandboxTestDirectory()
         defer { directory.remove() }
         try directory.write("knobs.json", #"{"validity_days": 1e300, "answer_garbage": true}"#)
         let knobs = try #require(SandboxKnobs.load(path: directory.path + "/knobs.json"))

@@ -39,3 +39,11 @@ extension SandboxKnobs {
         return knobs
     }
 }
+
+extension Duration {
+    /// Seconds as Foundation and Dispatch count them.
+    var timeInterval: TimeInterval {
+        let parts = components
+        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
+    }
+}

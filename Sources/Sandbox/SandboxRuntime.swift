@@ -1,20 +1,19 @@
-import CertService
 import Foundation
 import HTTPCore
 
 /// `--sandbox`: the built-in stand-in for Odoo's certificate service and Odoo server, on its
 /// own HTTPS listener on loopback, with a certificate for `localhost` from the sandbox CA.
-final class SandboxRuntime: Sendable {
-    let service: SandboxCertificateService
-    let server: HTTPServer
+public final class SandboxRuntime: Sendable {
+    public let service: SandboxCertificateService
+    public let server: HTTPServer
     /// `https://localhost:PORT`: the Odoo server in sandbox mode.
-    let baseURL: String
+    public let baseURL: String
     /// The sandbox CA, which the box's client trusts in sandbox mode.
-    let caFile: String
+    public let caFile: String
 
-    var provisioningURL: String { baseURL + SandboxCertificateService.provisioningPath }
+    public var provisioningURL: String { baseURL + SandboxCertificateService.provisioningPath }
 
-    init(dataDirectory: String) throws {
+    public init(dataDirectory: String) throws {
         let directory = dataDirectory + "/sandbox"
         service = try SandboxCertificateService(dataDirectory: dataDirectory)
         let authority = try SandboxCertificateAuthority(directory: directory)
@@ -34,7 +33,7 @@ final class SandboxRuntime: Sendable {
         baseURL = "https://localhost:\(listener.port)"
     }
 
-    func stop() {
+    public func stop() {
         server.shutdown(gracePeriod: .seconds(1))
         server.waitUntilStopped()
     }

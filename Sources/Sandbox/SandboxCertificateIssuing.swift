@@ -29,19 +29,18 @@ public struct SandboxCertificateAuthority: SandboxCertificateIssuing {
     public init(directory: String) throws(SandboxIssuingError) {
         let certificatePath = directory + "/ca.pem"
         let keyPath = directory + "/ca-key.pem"
-        let files = PosixCertificateFileSystem()
         do {
-            if try files.stamp(certificatePath) != nil {
+            if SandboxFiles.exists(certificatePath) {
                 authority = try CertificateAuthority(
-                    certificatePEM: try files.read(certificatePath), keyPEM: try files.read(keyPath))
+                    certificatePEM: try SandboxFiles.read(certificatePath), keyPEM: try SandboxFiles.read(keyPath))
             } else {
                 let now = Date()
                 let created = CertificateAuthority.create(
                     commonName: "IoT Box Sandbox CA",
                     validity: now.addingTimeInterval(-86_400)...now.addingTimeInterval(10 * 365 * 86_400))
-                try files.createDirectories(directory, mode: 0o700)
-                try files.writeDurably(keyPath, created.key.pkcs8PEM, mode: 0o600)
-                try files.writeDurably(certificatePath, created.certificate.pem, mode: 0o644)
+                try SandboxFiles.createDirectories(directory, mode: 0o700)
+                try SandboxFiles.writeDurably(created.key.pkcs8PEM, to: keyPath, mode: 0o600)
+                try SandboxFiles.writeDurably(created.certificate.pem, to: certificatePath, mode: 0o644)
                 authority = created
             }
         } catch {
