@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import SystemKit
 
 /// Why the sandbox could not issue a certificate or set up its CA.
 public struct SandboxIssuingError: Error, Sendable, Equatable {
@@ -30,17 +31,18 @@ public struct SandboxCertificateAuthority: SandboxCertificateIssuing {
         let certificatePath = directory + "/ca.pem"
         let keyPath = directory + "/ca-key.pem"
         do {
-            if SandboxFiles.exists(certificatePath) {
+            if let certificatePEM = try FileSystem.readIfPresent(certificatePath) {
                 authority = try CertificateAuthority(
-                    certificatePEM: try SandboxFiles.read(certificatePath), keyPEM: try SandboxFiles.read(keyPath))
+                    certificatePEM: certificatePEM, keyPEM: try FileSystem.read(keyPath))
             } else {
                 let now = Date()
                 let created = CertificateAuthority.create(
                     commonName: "IoT Box Sandbox CA",
                     validity: now.addingTimeInterval(-86_400)...now.addingTimeInterval(10 * 365 * 86_400))
-                try SandboxFiles.createDirectories(directory, mode: 0o700)
-                try SandboxFiles.writeDurably(created.key.pkcs8PEM, to: keyPath, mode: 0o600)
-                try SandboxFiles.writeDurably(created.certificate.pem, to: certificatePath, mode: 0o644)
+                try FileSystem.createDirectories(directory, mode: 0o700)
+                // The key first: a certificate on disk without its key would be loaded and fail.
+                try FileSystem.replace(keyPath, with: created.key.pkcs8PEM, mode: 0o600)
+                try FileSystem.replace(certificatePath, with: created.certificate.pem, mode: 0o644)
                 authority = created
             }
         } catch {
