@@ -1,4 +1,5 @@
 import Foundation
+import HTTPCore
 
 /// The state of the box's certificate as pages and `/status.json` show it.
 public enum CertificateState: String, Sendable, Codable, CaseIterable {
@@ -65,10 +66,9 @@ public struct CertificateStatus: Sendable, Equatable {
         guard isPlainDNSName(subject.hasPrefix("*.") ? String(subject.dropFirst(2)) : subject) else { return nil }
         let portSuffix = port == 443 ? "" : ":\(port)"
         guard subject.hasPrefix("*.") else { return "https://\(subject)\(portSuffix)" }
-        let octets = ipAddress.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return nil }
+        guard let address = HostAndPort(ipAddress), address.kind == .ipv4, address.port == nil else { return nil }
         let domain = subject.dropFirst(2)
-        return "https://\(octets.joined(separator: "-")).\(domain)\(portSuffix)"
+        return "https://\(address.host.replacingOccurrences(of: ".", with: "-")).\(domain)\(portSuffix)"
     }
 
     /// Letters, digits and hyphens in dot-separated labels of 1 to 63 characters.

@@ -1,4 +1,5 @@
 import Synchronization
+import SystemKit
 
 /// A certificate chain and its private key as stored, with the stamps that identify them.
 public struct StoredCertificatePair: Sendable, Equatable {
@@ -102,7 +103,7 @@ public final class CertificateStore: Sendable {
     }
 
     /// Finishes or undoes a replacement cut short by a crash. Call once on start.
-    public func recover() throws(CertificateFileSystemError) {
+    public func recover() throws(FileError) {
         if try fileSystem.stamp(markerPath) != nil {
             try rollForward()
         } else {
@@ -111,7 +112,7 @@ public final class CertificateStore: Sendable {
         }
     }
 
-    private func rollForward() throws(CertificateFileSystemError) {
+    private func rollForward() throws(FileError) {
         if try fileSystem.stamp(newKeyPath) != nil { try fileSystem.rename(newKeyPath, to: keyPath) }
         if try fileSystem.stamp(newCertificatePath) != nil {
             try fileSystem.rename(newCertificatePath, to: certificatePath)
@@ -121,7 +122,7 @@ public final class CertificateStore: Sendable {
         try fileSystem.syncDirectory(directory(of: markerPath))
     }
 
-    private func syncDirectories() throws(CertificateFileSystemError) {
+    private func syncDirectories() throws(FileError) {
         let certificateDirectory = directory(of: certificatePath)
         let keyDirectory = directory(of: keyPath)
         try fileSystem.syncDirectory(certificateDirectory)

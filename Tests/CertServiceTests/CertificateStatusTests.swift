@@ -23,6 +23,14 @@ import Testing
         #expect(CertificateStatus.httpsURL(ipAddress: "fe80::1", subject: "*.a.odoo-iot.com", port: 443) == nil)
     }
 
+    @Test func wildcardWithAnythingButAPlainIPv4AddressHasNoURL() {
+        for address in ["10.0.0.2:80", "10.0.0", "10.0.0.256", "[::1]", "box.local", ""] {
+            #expect(
+                CertificateStatus.httpsURL(ipAddress: address, subject: "*.a.odoo-iot.com", port: 443) == nil,
+                "\(address)")
+        }
+    }
+
     @Test func noURLWithoutAUsableCertificate() {
         let status = CertificateStatus(state: .error, subject: "*.a.odoo-iot.com")
         #expect(status.httpsURL(ipAddress: "10.0.0.2", port: 443) == nil)

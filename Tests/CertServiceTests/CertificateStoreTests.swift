@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemKit
 import Testing
 
 @testable import CertService
@@ -35,19 +36,19 @@ private final class CrashingFileSystem: CertificateFileSystem {
 
     private func proceed() -> Bool { fate() == .run }
 
-    private func crash(_ path: String) -> CertificateFileSystemError {
-        CertificateFileSystemError(operation: "crashed", path: path, errorNumber: EIO)
+    private func crash(_ path: String) -> FileError {
+        FileError(operation: "crashed", path: path, code: EIO)
     }
 
-    func stamp(_ path: String) throws(CertificateFileSystemError) -> CertificateFileStamp? {
+    func stamp(_ path: String) throws(FileError) -> CertificateFileStamp? {
         guard proceed() else { throw crash(path) }
         return try base.stamp(path)
     }
-    func read(_ path: String) throws(CertificateFileSystemError) -> [UInt8] {
+    func read(_ path: String) throws(FileError) -> [UInt8] {
         guard proceed() else { throw crash(path) }
         return try base.read(path)
     }
-    func writeDurably(_ path: String, _ bytes: [UInt8], mode: UInt32) throws(CertificateFileSystemError) {
+    func writeDurably(_ path: String, _ bytes: [UInt8], mode: UInt32) throws(FileError) {
         switch fate() {
         case .run: break
         case .crashNow:
@@ -57,19 +58,19 @@ private final class CrashingFileSystem: CertificateFileSystem {
         }
         try base.writeDurably(path, bytes, mode: mode)
     }
-    func rename(_ from: String, to: String) throws(CertificateFileSystemError) {
+    func rename(_ from: String, to: String) throws(FileError) {
         guard proceed() else { throw crash(from) }
         try base.rename(from, to: to)
     }
-    func remove(_ path: String) throws(CertificateFileSystemError) {
+    func remove(_ path: String) throws(FileError) {
         guard proceed() else { throw crash(path) }
         try base.remove(path)
     }
-    func syncDirectory(_ directory: String) throws(CertificateFileSystemError) {
+    func syncDirectory(_ directory: String) throws(FileError) {
         guard proceed() else { throw crash(directory) }
         try base.syncDirectory(directory)
     }
-    func createDirectories(_ directory: String, mode: UInt32) throws(CertificateFileSystemError) {
+    func createDirectories(_ directory: String, mode: UInt32) throws(FileError) {
         guard proceed() else { throw crash(directory) }
         try base.createDirectories(directory, mode: mode)
     }
@@ -78,15 +79,15 @@ private final class CrashingFileSystem: CertificateFileSystem {
 /// Fails every durable write, as a full disk or a read-only mount would.
 private struct FailingWriterFileSystem: CertificateFileSystem {
     let base = PosixCertificateFileSystem()
-    func stamp(_ path: String) throws(CertificateFileSystemError) -> CertificateFileStamp? { try base.stamp(path) }
-    func read(_ path: String) throws(CertificateFileSystemError) -> [UInt8] { try base.read(path) }
-    func writeDurably(_ path: String, _ bytes: [UInt8], mode: UInt32) throws(CertificateFileSystemError) {
-        throw CertificateFileSystemError(operation: "write", path: path, errorNumber: ENOSPC)
+    func stamp(_ path: String) throws(FileError) -> CertificateFileStamp? { try base.stamp(path) }
+    func read(_ path: String) throws(FileError) -> [UInt8] { try base.read(path) }
+    func writeDurably(_ path: String, _ bytes: [UInt8], mode: UInt32) throws(FileError) {
+        throw FileError(operation: "write", path: path, code: ENOSPC)
     }
-    func rename(_ from: String, to: String) throws(CertificateFileSystemError) { try base.rename(from, to: to) }
-    func remove(_ path: String) throws(CertificateFileSystemError) { try base.remove(path) }
-    func syncDirectory(_ directory: String) throws(CertificateFileSystemError) { try base.syncDirectory(directory) }
-    func createDirectories(_ directory: String, mode: UInt32) throws(CertificateFileSystemError) {
+    func rename(_ from: String, to: String) throws(FileError) { try base.rename(from, to: to) }
+    func remove(_ path: String) throws(FileError) { try base.remove(path) }
+    func syncDirectory(_ directory: String) throws(FileError) { try base.syncDirectory(directory) }
+    func createDirectories(_ directory: String, mode: UInt32) throws(FileError) {
         try base.createDirectories(directory, mode: mode)
     }
 }

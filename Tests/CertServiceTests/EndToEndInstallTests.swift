@@ -101,7 +101,8 @@ import Testing
         #expect(status.error?.code == .storeException)
         #expect(
             status.error?.detail
-                == "cannot prepare the certificate directory: mkdir \(box.directory.path)/blocker: Not a directory")
+                == "cannot prepare the certificate directory: mkdir \(box.directory.path)/blocker: Not a directory (errno 20)"
+        )
         #expect(counter.provisioningRequests == 1)
         #expect(box.directory.contents("blocker") == "a file, not a directory\n")
         #expect(box.directory.contents("keys/key.pem") == "an older key\n")
