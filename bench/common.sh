@@ -3,6 +3,9 @@
 #
 #   source "$(dirname "$0")/common.sh"
 #   bench_start NAME TOOL...     # sets root, work, pids, binary
+#
+# BINARY=/path/to/homepage-server measures that binary instead of building one (for example
+# an older build, to compare); BENCH_BUILD_FLAGS adds flags to `swift build`.
 bench_cleanup() {
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
@@ -22,8 +25,13 @@ bench_start() {
     for tool in "$@"; do
         command -v "$tool" >/dev/null || { echo "$name: $tool is not installed" >&2; exit 1; }
     done
+    if [[ -n "${BINARY:-}" ]]; then
+        binary=$(realpath "$BINARY")
+        return
+    fi
     if [[ -z "${SKIP_BUILD:-}" ]]; then
-        (cd "$root" && swift build -c release --product homepage-server >/dev/null)
+        # shellcheck disable=SC2086 # the flags are words
+        (cd "$root" && swift build -c release ${BENCH_BUILD_FLAGS:-} --product homepage-server >/dev/null)
     fi
     binary="$root/.build/release/homepage-server"
 }
