@@ -31,7 +31,8 @@ public final class CertificateChecker: Sendable {
     }
 
     private struct Waiter {
-        var id: Int
+        /// When it is answered with the status as it is then, if the run has not ended.
+        var deadline: Date
         var completion: @Sendable (CertificateStatus) -> Void
     }
 
@@ -44,7 +45,8 @@ public final class CertificateChecker: Sendable {
         /// Bumped whenever a pending automatic retry becomes stale.
         var retryGeneration = 0
         var waiters: [Waiter] = []
-        var nextWaiterID = 0
+        /// Whether the one timer that answers waiters whose time is up is set.
+        var waiterTimerSet = false
         var cachedFacts: (version: [CertificateFileStamp], facts: CertificateFacts)?
     }
 
@@ -122,25 +124,45 @@ public final class CertificateChecker: Sendable {
     /// Calls `completion` with the status once the current run ends, or after `bound` with the
     /// status as it is then ("checking"). At once when no run is in progress.
     public func waitForResult(upTo bound: Duration, completion: @escaping @Sendable (CertificateStatus) -> Void) {
-        let registered = state.withLock { state -> (id: Int, status: CertificateStatus?) in
-            guard state.running else { return (-1, state.status) }
-            let id = state.nextWaiterID
-            state.nextWaiterID += 1
-            state.waiters.append(Waiter(id: id, completion: completion))
-            return (id, nil)
+        let deadline = clock.now.addingTimeInterval(bound.timeInterval)
+        let registered = state.withLock { state -> (status: CertificateStatus?, setsTimer: Bool) in
+            guard state.running else { return (state.status, false) }
+            state.waiters.append(Waiter(deadline: deadline, completion: completion))
+            guard !state.waiterTimerSet else { return (nil, false) }
+            state.waiterTimerSet = true
+            return (nil, true)
         }
         if let status = registered.status {
             completion(status)
             return
         }
-        clock.schedule(after: bound) { [weak self] in
-            guard let self else { return }
-            let expired = self.state.withLock { state -> (Waiter, CertificateStatus)? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == registered.id }) else { return nil }
-                return (state.waiters.remove(at: index), state.status)
+        if registered.setsTimer { setWaiterTimer(after: bound) }
+    }
+
+    /// One timer serves every waiter: it answers those whose time is up and sets itself again
+    /// for the earliest of the others. A timer per waiter would keep thousands of them (each
+    /// holding its page's closure) for their whole wait while pages are viewed in bursts.
+    private func setWaiterTimer(after delay: Duration) {
+        clock.schedule(after: delay) { [weak self] in self?.answerExpiredWaiters() }
+    }
+
+    private func answerExpiredWaiters() {
+        let now = clock.now
+        let (expired, status, next) = state.withLock { state -> ([Waiter], CertificateStatus, Date?) in
+            var expired: [Waiter] = []
+            state.waiters.removeAll { waiter in
+                guard waiter.deadline <= now else { return false }
+                expired.append(waiter)
+                return true
             }
-            if let (waiter, status) = expired { waiter.completion(status) }
+            let next = state.waiters.lazy.map(\.deadline).min()
+            state.waiterTimerSet = next != nil
+            return (expired, state.status, next)
         }
+        if let next {
+            setWaiterTimer(after: max(.milliseconds(1), .seconds(next.timeIntervalSince(now))))
+        }
+        for waiter in expired { waiter.completion(status) }
     }
 
     /// Saves new settings and checks at once, ignoring any back-off: new credentials deserve

@@ -94,6 +94,9 @@ final class ManualCertificateClock: CertificateClock {
 
     var sleeps: [Duration] { state.withLock { $0.slept } }
 
+    /// Work scheduled and not yet run.
+    var pendingCount: Int { state.withLock { $0.pending.count } }
+
     func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) {
         state.withLock {
             $0.pending.append(Pending(deadline: $0.now.addingTimeInterval(delay.timeInterval), work: work))
