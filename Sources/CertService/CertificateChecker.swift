@@ -100,15 +100,24 @@ public final class CertificateChecker: Sendable {
     }
 
     /// Asks for a check and returns at once. During a retry back-off nothing happens unless
-    /// `force` ("Check now"); a run in progress is joined, never doubled.
+    /// `force` ("Check now"); a run in progress is joined, never doubled. When the outcome is
+    /// already certain (no server configured, or a valid certificate whose files have not
+    /// changed since they were inspected, which two `stat` calls tell) it is recorded here,
+    /// on the caller's thread, without a run: a page view then needs no other thread.
     public func check(reason: CheckReason, force: Bool = false) {
         let now = clock.now
+        let settled = force ? nil : settledOutcome(now: now)
         let starts = state.withLock { state -> Bool in
             if state.running {
                 if reason == .settingsChanged { state.rerunRequested = true }
                 return false
             }
             if !force, let nextRetry = state.status.nextRetry, now < nextRetry { return false }
+            // Only if nothing it was derived from changed meanwhile.
+            if let settled, settled.settings == state.settings, settled.version == state.cachedFacts?.version {
+                apply(settled.outcome, to: &state)
+                return false
+            }
             state.running = true
             if !state.status.hasUsableCertificate {
                 state.status.state = .checking
@@ -184,6 +193,23 @@ public final class CertificateChecker: Sendable {
 
     // MARK: - The run, on the checker's queue
 
+    /// What a run would conclude, when that is certain without reading or inspecting a file
+    /// or asking the service: the same outcome as `runOnce` for the same settings and files.
+    private func settledOutcome(now: Date) -> (
+        outcome: Outcome, settings: CertificateSettings, version: [CertificateFileStamp]?
+    )? {
+        let (settings, cached) = state.withLock { ($0.settings, $0.cachedFacts) }
+        guard let serverURL = settings.serverURL, !serverURL.isEmpty else {
+            return (.failed(Self.noServerError, facts: nil, retry: false), settings, cached?.version)
+        }
+        guard let cached, store.currentVersion() == cached.version,
+            configuration.policy.evaluate(cached.facts, now: now) == .valid
+        else { return nil }
+        return (.certificate(cached.facts, .valid, fresh: false), settings, cached.version)
+    }
+
+    private static let noServerError = CertificateError(.noServer, detail: "no Odoo server is configured")
+
     private func runUntilSettled() {
         while true {
             let settings = state.withLock { state -> CertificateSettings in
@@ -219,9 +245,7 @@ public final class CertificateChecker: Sendable {
     private func runOnce(settings: CertificateSettings) -> Outcome {
         let now = clock.now
         guard let serverURL = settings.serverURL, !serverURL.isEmpty else {
-            return .failed(
-                CertificateError(.noServer, detail: "no Odoo server is configured"), facts: nil, retry: false
-            )
+            return .failed(Self.noServerError, facts: nil, retry: false)
         }
         let current: CertificateFacts?
         do {

@@ -40,6 +40,15 @@ public final class CertificateStore: Sendable {
     var newCertificatePath: String { certificatePath + ".new" }
     var newKeyPath: String { keyPath + ".new" }
 
+    /// The stamps of the certificate and key files as they are now, without reading them: two
+    /// `stat` calls. Nil when either file is missing or cannot be examined.
+    public func currentVersion() -> [CertificateFileStamp]? {
+        guard let certificateStamp = try? fileSystem.stamp(certificatePath),
+            let keyStamp = try? fileSystem.stamp(keyPath)
+        else { return nil }
+        return [certificateStamp, keyStamp]
+    }
+
     /// The stored pair, or nil when there is no certificate file. Costs two `stat` calls when
     /// nothing changed since the last read.
     public func read() throws(CertificateError) -> StoredCertificatePair? {

@@ -4,7 +4,8 @@ import Testing
 
 @testable import CertService
 
-/// Pages waiting for a run share one timer.
+/// A page view whose outcome is already certain needs no run on the checker's thread, and
+/// pages waiting for a run share one timer.
 @Suite struct CheckerWithoutRunTests {
     private static let serverURL = "https://shop.test"
     private static let provisioningURL = "https://provisioning.test/odoo-enterprise/iot/x509"
@@ -31,11 +32,85 @@ import Testing
 
         deinit { directory.remove() }
 
+        func storeCertificate(daysLeft: Double, keyID: String) throws {
+            try checker.store.replace(
+                chainPEM: FakeCertificateInspector.chain(
+                    cn: "*.abcd1234.odoo-iot.com", notBefore: clock.now.addingTimeInterval(-30 * 86_400),
+                    notAfter: clock.now.addingTimeInterval(daysLeft * 86_400), keyID: keyID),
+                keyPEM: FakeCertificateInspector.key(keyID))
+        }
+
+        /// Runs started so far: each one logs this line before it is queued.
+        var runsStarted: Int { log.lines.withLock { $0.filter { $0.contains("certificate check started") }.count } }
+
         func settle() async -> CertificateStatus {
             await withCheckedContinuation { continuation in
                 checker.waitForResult(upTo: .seconds(1_000_000_000)) { continuation.resume(returning: $0) }
             }
         }
+    }
+
+    @Test func validCertificateWhoseFilesAreUnchangedNeedsNoRun() async throws {
+        let box = try Box(serverURL: Self.serverURL)
+        try box.storeCertificate(daysLeft: 60, keyID: "k1")
+        box.checker.check(reason: .homepageVisit)
+        #expect(await box.settle().state == .valid)
+        #expect(box.runsStarted == 1)
+
+        box.clock.advance(by: .seconds(5))
+        box.checker.check(reason: .homepageVisit)
+        #expect(box.runsStarted == 1)
+        #expect(!box.checker.isChecking)
+        let status = box.checker.status
+        #expect(status.state == .valid)
+        // Counted at this visit: 60 days less 5 seconds is 59 whole days.
+        #expect(status.daysLeft == 59)
+        #expect(status.lastCheck == box.clock.now)
+        #expect(box.transport.requests.isEmpty)
+    }
+
+    @Test func replacedCertificateFilesAreInspectedByARun() async throws {
+        let box = try Box(serverURL: Self.serverURL)
+        try box.storeCertificate(daysLeft: 60, keyID: "k1")
+        box.checker.check(reason: .homepageVisit)
+        _ = await box.settle()
+
+        try box.storeCertificate(daysLeft: 40, keyID: "k2")
+        box.checker.check(reason: .homepageVisit)
+        #expect(box.runsStarted == 2)
+        #expect(await box.settle().daysLeft == 40)
+    }
+
+    @Test func certificateDueForRenewalTakesARun() async throws {
+        let box = try Box(serverURL: Self.serverURL)
+        try box.storeCertificate(daysLeft: 60, keyID: "k1")
+        box.checker.check(reason: .homepageVisit)
+        _ = await box.settle()
+
+        // 55 days later only 5 are left: inside the renewal margin, so a request is due.
+        box.clock.advance(by: .seconds(55 * 86_400))
+        box.checker.check(reason: .homepageVisit)
+        #expect(box.runsStarted == 2)
+        _ = await box.settle()
+        #expect(box.transport.requests(to: Self.provisioningURL) == 1)
+    }
+
+    @Test func noServerIsReportedWithoutARun() async throws {
+        let box = try Box(serverURL: nil)
+        box.checker.check(reason: .homepageVisit)
+        #expect(box.runsStarted == 0)
+        #expect(!box.checker.isChecking)
+        let status = box.checker.status
+        #expect(status.state == .error)
+        #expect(status.error?.code == .checkNoServer)
+        #expect(status.lastCheck == box.clock.now)
+    }
+
+    @Test func checkNowAlwaysRuns() async throws {
+        let box = try Box(serverURL: nil)
+        box.checker.check(reason: .checkNow, force: true)
+        #expect(box.runsStarted == 1)
+        #expect(await box.settle().error?.code == .checkNoServer)
     }
 
     @Test func waitingPagesShareOneTimerAndEachWaitsItsOwnBound() async throws {
