@@ -21,45 +21,50 @@ public struct HTMLAttribute: Sendable {
 /// Writes markup so that forgetting to escape is hard: tag names, attribute names and raw
 /// markup can only be compile-time literals (`StaticString`), and every runtime string goes
 /// through `HTMLEscaping`. A value from a model therefore cannot become markup by accident.
+///
+/// The page is built as UTF-8 bytes, the form a response body needs: a literal is copied
+/// straight from the binary, and no intermediate `String` is made for any part.
 public struct HTMLBuilder {
-    public private(set) var html: String = ""
+    public private(set) var bytes: [UInt8] = []
 
     public init() {
-        html.reserveCapacity(8 * 1024)
+        bytes.reserveCapacity(8 * 1024)
     }
 
-    /// The page as UTF-8 bytes, ready for a response body.
-    public var bytes: [UInt8] { Array(html.utf8) }
+    /// The page as text.
+    public var html: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Literal markup written by the view author.
     public mutating func raw(_ markup: StaticString) {
-        html += markup.description
+        append(markup)
     }
 
     /// Text content, escaped.
     public mutating func text(_ value: String) {
-        HTMLEscaping.append(value, to: &html)
+        HTMLEscaping.append(value, to: &bytes)
     }
 
     public mutating func open(_ tag: StaticString, _ attributes: [HTMLAttribute] = []) {
-        html += "<"
-        html += tag.description
+        bytes.append(UInt8(ascii: "<"))
+        append(tag)
         for attribute in attributes {
-            html += " "
-            html += attribute.name.description
+            bytes.append(UInt8(ascii: " "))
+            append(attribute.name)
             if let value = attribute.value {
-                html += "=\""
-                HTMLEscaping.append(value, to: &html)
-                html += "\""
+                bytes.append(UInt8(ascii: "="))
+                bytes.append(UInt8(ascii: "\""))
+                HTMLEscaping.append(value, to: &bytes)
+                bytes.append(UInt8(ascii: "\""))
             }
         }
-        html += ">"
+        bytes.append(UInt8(ascii: ">"))
     }
 
     public mutating func close(_ tag: StaticString) {
-        html += "</"
-        html += tag.description
-        html += ">"
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(UInt8(ascii: "/"))
+        append(tag)
+        bytes.append(UInt8(ascii: ">"))
     }
 
     /// An element without content or end tag (`input`, `meta`, `link`).
@@ -79,5 +84,9 @@ public struct HTMLBuilder {
         open(tag, attributes)
         text(value)
         close(tag)
+    }
+
+    private mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 }

@@ -3,33 +3,34 @@
 public enum HTMLEscaping {
     /// `value` with `&`, `<`, `>`, `"` and `'` replaced by character references.
     public static func escape(_ value: String) -> String {
-        var output = ""
+        var output: [UInt8] = []
         output.reserveCapacity(value.utf8.count)
         append(value, to: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// Appends the escaped form of `value`, without building an intermediate string for
-    /// the common case of text that needs no escaping.
-    public static func append(_ value: String, to output: inout String) {
-        guard value.utf8.contains(where: needsEscaping) else {
-            output += value
-            return
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.unicodeScalars.append(scalar)
+    /// Appends the UTF-8 of `value` with the five characters escaped. Each of them is ASCII,
+    /// and no byte of a multi-byte UTF-8 sequence is ASCII, so a byte scan finds them all and
+    /// copies everything else unchanged, in runs.
+    public static func append(_ value: String, to output: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { source in
+            var runStart = 0
+            for index in source.indices {
+                let reference: StaticString
+                switch source[index] {
+                case UInt8(ascii: "&"): reference = "&amp;"
+                case UInt8(ascii: "<"): reference = "&lt;"
+                case UInt8(ascii: ">"): reference = "&gt;"
+                case UInt8(ascii: "\""): reference = "&quot;"
+                case UInt8(ascii: "'"): reference = "&#39;"
+                default: continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<index]))
+                reference.withUTF8Buffer { output.append(contentsOf: $0) }
+                runStart = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart...]))
         }
-    }
-
-    private static func needsEscaping(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
     }
 }

@@ -11,6 +11,12 @@ import Testing
         #expect(HTMLEscaping.escape("Café – 42 €") == "Café – 42 €")
     }
 
+    @Test func escapesAtBothEndsAndBesideMultibyteCharacters() {
+        #expect(HTMLEscaping.escape("<é>") == "&lt;é&gt;")
+        #expect(HTMLEscaping.escape("€&€'") == "€&amp;€&#39;")
+        #expect(HTMLEscaping.escape("") == "")
+    }
+
     @Test func builderEscapesTextAndAttributeValues() {
         var page = HTMLBuilder()
         page.element("a", [HTMLAttribute("href", "\"><script>")], text: "<b>")
