@@ -105,7 +105,7 @@ import Testing
             let policy = page.header("Content-Security-Policy") ?? ""
             #expect(policy.contains("frame-ancestors 'none'"), "CSP of \(path)")
             #expect(page.header("X-Content-Type-Options") == "nosniff", "nosniff on \(path)")
-            #expect(page.header("Referrer-Policy") == "no-referrer", "Referrer-Policy of \(path)")
+            #expect(page.header("Referrer-Policy") == "same-origin", "Referrer-Policy of \(path)")
         }
         #expect(try box.client.get("/settings").header("Cache-Control")?.contains("no-store") == true)
     }

@@ -10,7 +10,7 @@ import Testing
             response.headers["Content-Security-Policy"]
                 == "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
         #expect(response.headers["X-Content-Type-Options"] == "nosniff")
-        #expect(response.headers["Referrer-Policy"] == "no-referrer")
+        #expect(response.headers["Referrer-Policy"] == "same-origin")
         #expect(response.headers["X-Frame-Options"] == "DENY")
         #expect(response.headers["Cache-Control"] == nil)
     }

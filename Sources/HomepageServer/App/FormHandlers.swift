@@ -2,8 +2,8 @@ import CertService
 import HTTPCore
 import Logging
 
-/// The POST forms. Each checks the CSRF token first, changes nothing when the form is
-/// rejected, and answers `303 See Other` back to its page with a one-time message.
+/// The POST forms. Each checks where the request came from (`OriginPolicy`) and the CSRF
+/// token first, changes nothing when the form is rejected, and answers `303 See Other` back to its page with a one-time message.
 struct FormHandlers: Sendable {
     let app: HomepageApp
 
@@ -11,6 +11,10 @@ struct FormHandlers: Sendable {
     typealias Action = @Sendable (FormData) -> Flash
 
     func handle(_ request: HTTPRequest, _ action: Action) -> HTTPHandlerResult {
+        if let refusal = app.originPolicy.refusal(for: request) {
+            app.logger.warning("form refused: \(refusal)", metadata: ["path": "\(request.path)"])
+            return .response(PageHandlers.errorPage(403, "Form refused", refusal.message))
+        }
         let form: FormData
         do {
             form = try FormData(decoding: request.body)

@@ -47,6 +47,9 @@ final class HTTPSListener: Sendable {
     /// What is served now, or nil while the listener is closed.
     var served: Served? { open.withLock { $0?.served } }
 
+    /// Every listener of the server, plain and TLS: the ports of the box's own origins.
+    var serverListeners: [ListenerInfo] { server.listeners }
+
     /// Serves the pair on disk when it is not the one served already, opening the listener if
     /// needed. Costs two `stat` calls when nothing changed, so it runs after every check and on
     /// every tick. A pair that cannot be read, has expired, or that OpenSSL refuses leaves the

@@ -9,10 +9,14 @@ enum SecurityHeaders {
 
     /// Adds the headers. `noStore` for pages that show settings or typed values, which must
     /// not linger in a shared browser's cache.
+    ///
+    /// `Referrer-Policy: same-origin`: other sites learn nothing of the box's addresses, while
+    /// the box's own forms still carry a real `Origin` (under `no-referrer` browsers send
+    /// `Origin: null` with a form, which `OriginPolicy` must refuse).
     static func apply(to headers: inout HTTPHeaders, noStore: Bool) {
         headers.set("Content-Security-Policy", contentSecurityPolicy)
         headers.set("X-Content-Type-Options", "nosniff")
-        headers.set("Referrer-Policy", "no-referrer")
+        headers.set("Referrer-Policy", "same-origin")
         headers.set("X-Frame-Options", "DENY")
         if noStore { headers.set("Cache-Control", "no-store") }
     }
