@@ -43,9 +43,14 @@ let package = Package(
         // The sandbox is checked against the product's own reading of the service's answers.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CertService", "HTTPCore"]),
         .testTarget(name: "ViewsTests", dependencies: ["Views"]),
+        // Shared by test targets only: a temporary directory, the built executables, and
+        // `EndToEndBox`, one running homepage-server driven over its sockets.
+        .target(name: "TestSupport", dependencies: ["HTTPCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "HomepageServerTests",
-            dependencies: ["HomepageServer", "HTTPCore", "CertService", "Sandbox", "Views"]
+            dependencies: [
+                "HomepageServer", "HTTPCore", "SystemKit", "CertService", "Sandbox", "Views", "TestSupport",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -3,6 +3,7 @@ import Glibc
 import HTTPCore
 import Logging
 import Sandbox
+import SystemKit
 
 /// The box's wiring, done once: `launch` builds every part in dependency order (each from
 /// parts already built, so nothing is filled in later) and starts serving; `wait` ends it.
@@ -45,8 +46,8 @@ struct Box {
             throw LaunchFailure(message: "cannot open the log in \(flags.dataDir)/logs: \(error)")
         }
         let settings = BoxSettings(path: flags.dataDir + "/odoo.conf")
-        let savedLevel = settings.current[.logLevel].flatMap(SharedLogLevel.level(named:))
-        let logLevel = SharedLogLevel(savedLevel ?? SharedLogLevel.level(named: flags.logLevel.rawValue) ?? .warning)
+        let savedLevel = settings.current[.logLevel].flatMap(BoxLogLevel.init(named:))
+        let logLevel = SharedLogLevel((savedLevel ?? flags.logLevel).loggerLevel)
         HomepageLogHandler.bootstrap(sink: logSink, level: logLevel)
         logSink.setSecrets([settings.current[.enterpriseCode]].compactMap { $0 })
         let logger = Logger(label: "homepage")
@@ -132,7 +133,7 @@ struct Box {
         switch error {
         case .invalidAddress(let host): "\(host) is not an IP address"
         case .invalidPort(let port): "port \(port) is out of range"
-        case .socketFailed(let operation, let code): "\(operation): \(describeErrno(code))"
+        case .socketFailed(let operation, let code): "\(operation): \(SystemError(code))"
         case .eventLoopFailed(let failure): "event loop: \(failure)"
         case .alreadyStarted: "already started"
         case .stopped: "stopped"

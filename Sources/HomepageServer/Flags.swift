@@ -8,10 +8,6 @@ struct Flags: ParsableCommand {
         commandName: "homepage-server",
         abstract: "Serve the IoT box homepage over HTTP, and over HTTPS once a certificate exists.")
 
-    enum LogLevel: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case debug, info, warning, error
-    }
-
     @Option(name: .customLong("data-dir"), help: "Settings, certificate, key and logs (created 0700 if missing).")
     var dataDir: String = "./iot-box-data"
 
@@ -40,7 +36,7 @@ struct Flags: ParsableCommand {
     var publicDir: String?
 
     @Option(name: .customLong("log-level"), help: "debug, info, warning or error.")
-    var logLevel: LogLevel = .warning
+    var logLevel: BoxLogLevel = .warning
 
     @Flag(help: "Run the built-in certificate sandbox on loopback and use it.")
     var sandbox = false
@@ -60,3 +56,5 @@ struct Flags: ParsableCommand {
 
     static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
+
+extension BoxLogLevel: ExpressibleByArgument {}

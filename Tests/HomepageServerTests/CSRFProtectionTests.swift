@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 
 @testable import HomepageServer
 
 @Suite struct CSRFProtectionTests {
     @Test func secretIsCreatedOnceWithMode0600AndReused() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let path = directory.file(CSRFProtection.fileName)
         let first = try CSRFProtection.loadOrCreate(at: path)
         #expect(first.token.count == 64)
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func damagedSecretIsReplaced() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         directory.write(CSRFProtection.fileName, "short\n", mode: 0o600)
         let protection = try CSRFProtection.loadOrCreate(at: directory.file(CSRFProtection.fileName))
         #expect(protection.token.count == 64)
@@ -22,8 +23,8 @@ import Testing
     }
 
     @Test func twoBoxesGetDifferentTokens() throws {
-        let one = WebappScratchDirectory()
-        let two = WebappScratchDirectory()
+        let one = TemporaryDirectory()
+        let two = TemporaryDirectory()
         let first = try CSRFProtection.loadOrCreate(at: one.file("s"))
         let second = try CSRFProtection.loadOrCreate(at: two.file("s"))
         #expect(first.token != second.token)

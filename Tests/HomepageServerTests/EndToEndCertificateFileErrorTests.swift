@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The two errors about the box's own certificate files, as a support engineer meets them:
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func aCertificateThatCannotBeStoredPointsAtTheCertificateFolder() throws {
-        let scratch = WebappScratchDirectory()
+        let scratch = TemporaryDirectory()
         // A regular file where the certificate's folder should be: no write can succeed.
         scratch.write("not-a-folder", "")
         let box = try EndToEndBox(extraArguments: ["--cert-file", scratch.file("not-a-folder/cert.pem")])

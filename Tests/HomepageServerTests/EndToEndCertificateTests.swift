@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import TestSupport
 import Testing
 
 /// The whole certificate flow against the built-in sandbox: a refused database, then an

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The command-line contract: what a script starting the box can rely on.
@@ -23,7 +24,7 @@ import Testing
         ["--workers", "0"], ["--bind", "not-an-address", "--http-port", "0"],
     ])
     func badFlagExitsWithTwoAndOneLineOnStderr(_ flags: [String]) throws {
-        let scratch = WebappScratchDirectory()
+        let scratch = TemporaryDirectory()
         let result = try Self.runToExit(flags + ["--data-dir", scratch.file("data")])
         #expect(result.status == 2)
         Self.expectOneLineError(result.stderr)
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func portAlreadyInUseExitsWithTwo() throws {
-        let scratch = WebappScratchDirectory()
+        let scratch = TemporaryDirectory()
         let holder = try EndToEndPortHolder()
         let result = try Self.runToExit([
             "--sandbox", "--bind", "127.0.0.1", "--http-port", "\(holder.port)", "--data-dir", scratch.file("data"),
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func unwritableDataDirExitsWithTwoAndWritesNothing() throws {
-        let scratch = WebappScratchDirectory()
+        let scratch = TemporaryDirectory()
         scratch.write("regular-file", "not a directory\n")
         let result = try Self.runToExit([
             "--bind", "127.0.0.1", "--http-port", "0", "--data-dir", scratch.file("regular-file/data"),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// An existing `odoo.conf` is the person's file: what the box does not own survives a save,

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The settings forms, submitted as a browser would: each answers 303 to /settings, the change

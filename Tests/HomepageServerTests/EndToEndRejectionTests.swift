@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Rejected forms save nothing, and the page they return to says why, field by field, with

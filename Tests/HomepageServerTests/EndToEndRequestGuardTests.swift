@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The two guards in front of every route: the CSRF token on forms, and the Host check that
@@ -86,6 +87,29 @@ import Testing
             #expect(response.flashCookie == nil)
         }
         #expect(try Observable(box) == before)
+    }
+
+    /// An absolute-form target names the host the request is for (RFC 9112 §3.2.2): a foreign
+    /// one is refused even when the Host header names the box.
+    @Test func absoluteFormTargetWithAForeignHostIsRefused() throws {
+        let box = try EndToEndBox()
+        let port = box.server.httpPort
+        func status(target: String) throws -> String {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--noproxy", "*", "--request-target", target,
+                "-H", "Host: 127.0.0.1:\(port)", "http://127.0.0.1:\(port)/",
+            ]
+            let output = Pipe()
+            curl.standardOutput = output
+            try curl.run()
+            curl.waitUntilExit()
+            return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        #expect(try status(target: "http://evil.example/status.json") == "421")
+        #expect(try status(target: "http://127.0.0.1@evil.example/status.json") == "400")
+        #expect(try status(target: "http://127.0.0.1:\(port)/status.json") == "200")
     }
 
     /// A box listening on every address still refuses `0.0.0.0` as a name: that is how a

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The routes of the contract, asked of the real executable over real sockets.

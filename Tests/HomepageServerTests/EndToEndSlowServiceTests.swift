@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A slow or failing certificate service, set through the sandbox's `knobs.json`: pages never

@@ -1,5 +1,5 @@
-import Foundation
 import HTTPCore
+import Synchronization
 import Testing
 
 @testable import HomepageServer
@@ -21,9 +21,14 @@ import Testing
     }
 
     @Test func whatWasTypedIsNotKeptPastTheCookiesLifetime() throws {
-        let store = FlashStore(lifetime: .milliseconds(50))
-        let cookie = store.put(Flash(message: "rejected", succeeded: false, enteredValues: ["db_uuid": "typed"]))
-        Thread.sleep(forTimeInterval: 0.1)
-        #expect(store.take(for: request(carrying: cookie)) == nil)
+        let start = ContinuousClock.now
+        let clock = Mutex(start)
+        let store = FlashStore(lifetime: .seconds(300), now: { clock.withLock { $0 } })
+        let kept = store.put(Flash(message: "rejected", succeeded: false, enteredValues: ["db_uuid": "typed"]))
+        let expired = store.put(Flash(message: "rejected", succeeded: false, enteredValues: ["db_uuid": "typed"]))
+        clock.withLock { $0 = start + .seconds(299) }
+        #expect(store.take(for: request(carrying: kept))?.enteredValues["db_uuid"] == "typed")
+        clock.withLock { $0 = start + .seconds(300) }
+        #expect(store.take(for: request(carrying: expired)) == nil)
     }
 }

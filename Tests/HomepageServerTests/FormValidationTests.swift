@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func logLevelIsOneOfFour() throws {
-        #expect(try FormValidation.logLevel("WARNING") == "warning")
+        #expect(try FormValidation.logLevel("WARNING") == .warning)
         #expect(throws: FieldValidationError.unknownLogLevel) { try FormValidation.logLevel("verbose") }
     }
 

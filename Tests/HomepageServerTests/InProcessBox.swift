@@ -4,6 +4,7 @@ import Foundation
 import HTTPCore
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import HomepageServer
@@ -29,7 +30,7 @@ final class InProcessProvisioning: ProvisioningTransport {
 /// The box's routes built in this process around a temporary data dir and a fake certificate
 /// service: requests go straight to the handler, no socket and no executable.
 final class InProcessBox {
-    let scratch = WebappScratchDirectory()
+    let scratch = TemporaryDirectory()
     let provisioning: InProcessProvisioning
     let app: HomepageApp
     let handler: any HTTPHandler

@@ -1,4 +1,5 @@
 import Logging
+import TestSupport
 import Testing
 
 @testable import HomepageServer
@@ -9,7 +10,7 @@ import Testing
     }
 
     @Test func linesGoToTheFileAndTheRing() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let sink = try LogFileSink(directory: directory.file("logs"))
         let log = logger("cert", sink: sink, level: SharedLogLevel(.info))
         log.info("check started", metadata: ["reason": "visit"])
@@ -23,14 +24,14 @@ import Testing
     }
 
     @Test func ringKeepsOnlyTheNewestLinesInOrder() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let sink = try LogFileSink(directory: directory.path, ringCapacity: 3)
         for index in 1...5 { sink.append("line \(index)") }
         #expect(sink.recentLines() == ["line 3", "line 4", "line 5"])
     }
 
     @Test func fileRotatesAtItsCapAndKeepsThreeOldFiles() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let sink = try LogFileSink(directory: directory.path, maximumFileSize: 20, rotatedFileCount: 3)
         for index in 1...6 { sink.append("line number \(index)") }  // 14 bytes each: one per file
         #expect(directory.read("homepage.log") == "line number 6\n")
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func changingTheLevelReachesEveryLoggerAtOnce() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let sink = try LogFileSink(directory: directory.path)
         let level = SharedLogLevel(.warning)
         let cert = logger("cert", sink: sink, level: level)
@@ -56,7 +57,7 @@ import Testing
     }
 
     @Test func enterpriseCodeNeverReachesTheLog() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let sink = try LogFileSink(directory: directory.path)
         sink.setSecrets(["M1234567890"])
         let log = logger("web", sink: sink, level: SharedLogLevel(.info))
@@ -71,7 +72,7 @@ import Testing
     /// escapes: it must stay on its own line, visibly escaped, so it cannot forge a line or
     /// drive the terminal of whoever reads the file.
     @Test func controlCharactersCannotForgeLinesOrReachATerminal() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let sink = try LogFileSink(directory: directory.path)
         let log = logger("cert", sink: sink, level: SharedLogLevel(.info))
         let forged = "refused\r\n2026-01-01T00:00:00Z ERROR [homepage] forged\u{1B}]0;title\u{07}\u{9B}2J\u{2028}end"
@@ -88,7 +89,7 @@ import Testing
     /// A certificate service may answer with a message of up to a megabyte, logged on every
     /// retry: one such line must not push every other line out of the file and the ring.
     @Test func aHugeMessageIsCutSoItCannotFlushTheLog() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let sink = try LogFileSink(directory: directory.path)
         sink.append("first line")
         sink.append("service said: " + String(repeating: "x", count: 1 << 20))
@@ -100,8 +101,10 @@ import Testing
     }
 
     @Test func levelNamesMapToSwiftLogLevels() {
-        #expect(SharedLogLevel.level(named: "WARNING") == .warning)
-        #expect(SharedLogLevel.level(named: "debug") == .debug)
-        #expect(SharedLogLevel.level(named: "trace") == nil)
+        #expect(BoxLogLevel(named: "WARNING")?.loggerLevel == .warning)
+        #expect(BoxLogLevel(named: "debug")?.loggerLevel == .debug)
+        #expect(BoxLogLevel(named: "trace") == nil)
+        #expect(BoxLogLevel(.notice) == .info)
+        #expect(BoxLogLevel.names == ["debug", "info", "warning", "error"])
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import HomepageServer
@@ -118,7 +119,7 @@ import Testing
 
 @Suite struct OdooConfigStoreTests {
     @Test func missingFileReadsAsEmptyAndIsCreatedWithMode0600() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let store = try OdooConfigStore(path: directory.file("odoo.conf"))
         #expect(store.current[.remoteServer] == nil)
         try store.update { $0[.enterpriseCode] = "M1234567890" }
@@ -128,7 +129,7 @@ import Testing
     }
 
     @Test func updateKeepsAHandEditMadeWhileRunning() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         directory.write("odoo.conf", OdooConfigTests.odooBoxSample)
         let store = try OdooConfigStore(path: directory.file("odoo.conf"))
         directory.write("odoo.conf", OdooConfigTests.odooBoxSample + "[extra]\nadded = by hand\n")
@@ -139,7 +140,7 @@ import Testing
     }
 
     @Test func damagedFileIsReportedAndNeverReplaced() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let damaged = "[iot.box]\nremote_server = https://a.example\n<<<<<<< garbage\n"
         directory.write("odoo.conf", damaged)
         #expect(throws: OdooConfigError.malformedLine(line: 3, text: "<<<<<<< garbage")) {
@@ -156,13 +157,13 @@ import Testing
     }
 
     @Test func unwritableDirectoryIsReportedAndLeavesNoTemporaryFile() throws {
-        let directory = WebappScratchDirectory()
+        let directory = TemporaryDirectory()
         let store = try OdooConfigStore(path: directory.file("missing-dir/odoo.conf"))
         #expect {
             try store.update { $0[.dbUUID] = "x" }
         } throws: { error in
-            guard case .unwritable(_, let step, _) = error as? OdooConfigError else { return false }
-            return step == "create"
+            guard case .unwritable(let failure) = error as? OdooConfigError else { return false }
+            return failure.operation == "create"
         }
         #expect(directory.entries().isEmpty)
     }

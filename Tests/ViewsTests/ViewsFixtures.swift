@@ -13,7 +13,9 @@ enum ViewsFixtures {
 
     static func settings(certificate: CertificateBannerModel = CertificateBannerModel(state: .missing)) -> SettingsModel
     {
-        SettingsModel(certificate: certificate, logLevel: "warning", csrfToken: "token-abc")
+        SettingsModel(
+            certificate: certificate, logLevel: "warning", logLevels: ["debug", "info", "warning", "error"],
+            csrfToken: "token-abc")
     }
 
     static func text(_ bytes: [UInt8]) -> String {

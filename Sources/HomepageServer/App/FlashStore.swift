@@ -18,9 +18,12 @@ final class FlashStore: Sendable {
 
     /// As long as the cookie lives: what a person typed is not kept past it.
     let lifetime: Duration
+    /// Where expiry times come from; a test passes its own to move time forward.
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(lifetime: Duration = .seconds(300)) {
+    init(lifetime: Duration = .seconds(300), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.lifetime = lifetime
+        self.now = now
     }
 
     private let entries = Mutex<[(id: String, flash: Flash, expires: ContinuousClock.Instant)]>([])
@@ -28,7 +31,7 @@ final class FlashStore: Sendable {
     /// Keeps `flash` and returns the `Set-Cookie` value that names it.
     func put(_ flash: Flash) -> String {
         let id = CSRFProtection.hex(CSRFProtection.randomBytes(16))
-        let now = ContinuousClock.now
+        let now = now()
         entries.withLock { entries in
             entries.removeAll { $0.expires <= now }
             entries.append((id, flash, now + lifetime))
@@ -41,7 +44,7 @@ final class FlashStore: Sendable {
     /// Removes and returns the flash named by the request's cookie, if any and still fresh.
     func take(for request: HTTPRequest) -> Flash? {
         guard let id = Self.cookieValue(in: request) else { return nil }
-        let now = ContinuousClock.now
+        let now = now()
         return entries.withLock { entries in
             entries.removeAll { $0.expires <= now }
             guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }

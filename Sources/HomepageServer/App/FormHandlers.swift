@@ -82,23 +82,20 @@ struct FormHandlers: Sendable {
 
     var saveLogLevel: Action {
         { form in
-            let name: String
+            let level: BoxLogLevel
             do throws(FormRejection) {
-                name = try FormValidation.logLevelForm(form)
+                level = try FormValidation.logLevelForm(form)
             } catch {
                 return rejected(error)
             }
-            guard let level = SharedLogLevel.level(named: name) else {
-                return Flash(message: "Unknown log level.", succeeded: false)
-            }
             do throws(SettingsSaveError) {
-                _ = try app.settings.update { $0[.logLevel] = name }
+                _ = try app.settings.update { $0[.logLevel] = level.rawValue }
             } catch {
                 return Flash(message: error.message, succeeded: false)
             }
-            app.logLevel.current = level
-            app.logger.notice("log level set", metadata: ["level": "\(name)"])
-            return Flash(message: "Log level set to \(name).", succeeded: true)
+            app.logLevel.current = level.loggerLevel
+            app.logger.notice("log level set", metadata: ["level": "\(level.rawValue)"])
+            return Flash(message: "Log level set to \(level.rawValue).", succeeded: true)
         }
     }
 

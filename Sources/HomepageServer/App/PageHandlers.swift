@@ -2,6 +2,7 @@ import CertService
 import Foundation
 import HTTPCore
 import Sandbox
+import SystemKit
 import Views
 
 /// The GET pages. Pages that show the certificate trigger a check and, while one runs, wait
@@ -31,7 +32,8 @@ struct PageHandlers: Sendable {
                 certificate: CertificatePresentation.banner(status),
                 errorBox: CertificatePresentation.errorBox(status),
                 serverURL: app.serverURL, dbUUID: config[.dbUUID],
-                storedEnterpriseCode: config[.enterpriseCode], logLevel: app.logLevelName,
+                storedEnterpriseCode: config[.enterpriseCode], logLevel: app.logLevel.name.rawValue,
+                logLevels: BoxLogLevel.names,
                 fieldErrors: flash?.fieldErrors ?? [:], enteredValues: flash?.enteredValues ?? [:],
                 flash: flashModel(flash), csrfToken: app.csrf.token, isChecking: status.state == .checking)
             return SettingsView.render(model)
@@ -39,7 +41,7 @@ struct PageHandlers: Sendable {
     }
 
     func logs(_ request: HTTPRequest) -> HTTPHandlerResult {
-        let body = LogsView.render(LogsModel(lines: app.logSink.recentLines(), level: app.logLevelName))
+        let body = LogsView.render(LogsModel(lines: app.logSink.recentLines(), level: app.logLevel.name.rawValue))
         return .response(Self.page(body, noStore: true))
     }
 
@@ -51,7 +53,7 @@ struct PageHandlers: Sendable {
             let rotated = stride(from: LogFileSink.defaultRotatedFileCount, through: 1, by: -1).map { "\(path).\($0)" }
             var body: [UInt8] = []
             for file in rotated + [path] {
-                if let content = try? SmallFileReader.read(file) { body += content }
+                if let content = try? FileSystem.readIfPresent(file) { body += content }
             }
             var headers = HTTPHeaders()
             headers.add("Content-Type", "text/plain; charset=utf-8")

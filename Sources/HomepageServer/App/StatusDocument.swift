@@ -16,7 +16,7 @@ enum StatusDocument {
             "https_url": app.httpsURL ?? NSNull(),
             "certificate": status.jsonObject,
             "https": ["listening": httpsPort != nil, "port": httpsPort ?? NSNull()] as [String: Any],
-            "log_level": app.logLevelName,
+            "log_level": app.logLevel.name.rawValue,
         ]
         if let problem = app.settings.damage { document["settings_error"] = problem }
         if let sandbox = app.sandbox {

@@ -48,40 +48,15 @@ struct HostGuard: HTTPHandler {
     let next: Router
 
     func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
-        guard app.hostPolicy.allows(hostHeader: Self.effectiveHost(of: request)) else {
+        // The parser took the authority once: an absolute-form target's wins over the Host
+        // header (RFC 9112 §3.2.2), so that form cannot slip another name past this check.
+        guard app.hostPolicy.allows(request.authority) else {
             return .response(
                 PageHandlers.errorPage(
                     421, "Misdirected request",
                     "This box answers only to its own addresses. Open it by its IP address or its odoo-iot.com name."))
         }
         return next.handle(request)
-    }
-
-    /// The host a request is for: an absolute-form target's authority wins over the Host
-    /// header (RFC 9112 §3.2.2), so that form cannot slip another name past the check.
-    static func effectiveHost(of request: HTTPRequest) -> String? {
-        let target = request.target
-        // Origin-form ("/…"), the form browsers send, costs one byte comparison.
-        guard let first = target.utf8.first, first | 0x20 == UInt8(ascii: "h") else { return request.headers["Host"] }
-        for scheme in ["http://", "https://"] where target.count > scheme.count {
-            guard target.prefix(scheme.count).lowercased() == scheme else { continue }
-            let rest = target.dropFirst(scheme.count)
-            let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-            // Userinfo is not part of the host.
-            return String(authority.split(separator: "@").last ?? "")
-        }
-        return request.headers["Host"]
-    }
-}
-
-extension HomepageApp {
-    var logLevelName: String {
-        switch logLevel.current {
-        case .trace, .debug: "debug"
-        case .info, .notice: "info"
-        case .warning: "warning"
-        case .error, .critical: "error"
-        }
     }
 }
 

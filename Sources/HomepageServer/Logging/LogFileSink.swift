@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import SystemKit
 
 /// Where log lines go: `homepage.log` in the logs directory, size-capped and rotated to
 /// `homepage.log.1` … `.N`, plus the most recent lines in memory for the `/logs` page.
@@ -38,9 +39,9 @@ final class LogFileSink: Sendable {
     init(
         directory: String, maximumFileSize: Int = LogFileSink.defaultMaximumFileSize,
         rotatedFileCount: Int = LogFileSink.defaultRotatedFileCount, ringCapacity: Int = LogFileSink.defaultRingCapacity
-    ) throws(SmallFileError) {
+    ) throws(FileError) {
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
-            throw .unwritable(path: directory, step: "mkdir", errno: errno)
+            throw FileError(operation: "mkdir", path: directory, code: errno)
         }
         path = "\(directory)/\(Self.fileName)"
         self.maximumFileSize = maximumFileSize
@@ -139,9 +140,9 @@ final class LogFileSink: Sendable {
         state.fileSize = 0
     }
 
-    private static func openLog(_ path: String) throws(SmallFileError) -> Int32 {
+    private static func openLog(_ path: String) throws(FileError) -> Int32 {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw .unwritable(path: path, step: "open", errno: errno) }
+        guard descriptor >= 0 else { throw FileError(operation: "open", path: path, code: errno) }
         return descriptor
     }
 }

@@ -15,14 +15,6 @@ final class SharedLogLevel: Sendable {
         set { value.withLock { $0 = newValue } }
     }
 
-    /// The settings page's names (`debug`, `info`, `warning`, `error`) as swift-log levels.
-    static func level(named name: String) -> Logger.Level? {
-        switch name.lowercased() {
-        case "debug": return .debug
-        case "info": return .info
-        case "warning": return .warning
-        case "error": return .error
-        default: return nil
-        }
-    }
+    /// The current level by its product name.
+    var name: BoxLogLevel { BoxLogLevel(current) }
 }

@@ -1,7 +1,8 @@
 import Glibc
+import SystemKit
 
 /// Who this box is on the network: what the homepage shows and what `HostPolicy` accepts.
-/// Read once at start and again when addresses may have changed (DHCP); reading is cheap.
+/// A snapshot: `current()` reads the host name and the interfaces' addresses at that moment.
 struct MachineInfo: Sendable, Equatable {
     /// The one place the product's version is written.
     static let version = "0.1.0"
@@ -44,7 +45,7 @@ struct MachineInfo: Sendable, Equatable {
     }
 
     private static func readMachineID() -> String? {
-        guard let bytes = try? SmallFileReader.read("/etc/machine-id") else { return nil }
+        guard let bytes = try? FileSystem.readIfPresent("/etc/machine-id", maxBytes: 4096) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self).filter { $0.isHexDigit }
         return text.isEmpty ? nil : text.lowercased()
     }

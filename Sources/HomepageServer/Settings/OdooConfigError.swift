@@ -1,3 +1,5 @@
+import SystemKit
+
 /// Why `odoo.conf` could not be read, understood or written. Line numbers start at 1.
 enum OdooConfigError: Error, Equatable, CustomStringConvertible {
     /// A line that is neither a comment, a section header nor `key = value`.
@@ -7,9 +9,10 @@ enum OdooConfigError: Error, Equatable, CustomStringConvertible {
     case duplicateSection(line: Int, name: String)
     case duplicateKey(line: Int, section: String, key: String)
     case notUTF8
-    case unreadable(path: String, errno: Int32)
-    /// `step` names what failed (create, write, fsync, rename) so the log says where it broke.
-    case unwritable(path: String, step: String, errno: Int32)
+    /// The failed operation and its errno say where it broke.
+    case unreadable(FileError)
+    /// The failed operation (create, write, fsync, rename) and its errno say where it broke.
+    case unwritable(FileError)
 
     var description: String {
         switch self {
@@ -25,19 +28,10 @@ enum OdooConfigError: Error, Equatable, CustomStringConvertible {
             return "odoo.conf line \(line): key \(key) appears a second time in [\(section)]"
         case .notUTF8:
             return "odoo.conf is not UTF-8 text"
-        case .unreadable(let path, let errno):
-            return "cannot read \(path): \(SystemErrorText.describe(errno))"
-        case .unwritable(let path, let step, let errno):
-            return "cannot write \(path) (\(step)): \(SystemErrorText.describe(errno))"
-        }
-    }
-}
-
-extension OdooConfigError {
-    init(_ error: SmallFileError) {
-        switch error {
-        case .unreadable(let path, let errno): self = .unreadable(path: path, errno: errno)
-        case .unwritable(let path, let step, let errno): self = .unwritable(path: path, step: step, errno: errno)
+        case .unreadable(let failure):
+            return "cannot read odoo.conf: \(failure)"
+        case .unwritable(let failure):
+            return "cannot write odoo.conf: \(failure)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import Synchronization
+import SystemKit
 
 /// `odoo.conf` on disk, shared by every thread that changes settings.
 ///
@@ -28,22 +29,25 @@ final class OdooConfigStore: Sendable {
         try state.withLock { (cached: inout OdooConfig) throws(OdooConfigError) -> OdooConfig in
             var config = try Self.read(path)
             change(&config)
-            do throws(SmallFileError) {
-                try AtomicFileWriter.write(Array(config.text.utf8), to: path, mode: 0o600)
+            do throws(FileError) {
+                try FileSystem.replace(path, with: Array(config.text.utf8), mode: 0o600)
             } catch {
-                throw OdooConfigError(error)
+                throw .unwritable(error)
             }
             cached = config
             return config
         }
     }
 
+    /// Far above any real settings file; a larger one is not read into memory.
+    static let maximumSize = 1 << 20
+
     private static func read(_ path: String) throws(OdooConfigError) -> OdooConfig {
         let bytes: [UInt8]?
-        do throws(SmallFileError) {
-            bytes = try SmallFileReader.read(path)
+        do throws(FileError) {
+            bytes = try FileSystem.readIfPresent(path, maxBytes: maximumSize)
         } catch {
-            throw OdooConfigError(error)
+            throw .unreadable(error)
         }
         guard let bytes else { return OdooConfig() }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }

@@ -1,3 +1,5 @@
+import SystemKit
+
 /// Cross-site request forgery protection with one secret token per box.
 ///
 /// Every page that has a form embeds the token in a hidden `csrf_token` field, and every POST
@@ -37,13 +39,14 @@ struct CSRFProtection: Sendable {
 
     /// Reads the secret from `path`, or creates it there when it is missing or unusable
     /// (a damaged secret only invalidates forms open at that moment).
-    static func loadOrCreate(at path: String) throws(SmallFileError) -> CSRFProtection {
-        if let stored = try SmallFileReader.read(path), let secret = decodeHex(stored), secret.count == secretByteCount
+    static func loadOrCreate(at path: String) throws(FileError) -> CSRFProtection {
+        if let stored = try FileSystem.readIfPresent(path, maxBytes: 4096), let secret = decodeHex(stored),
+            secret.count == secretByteCount
         {
             return CSRFProtection(secret: secret)
         }
         let protection = CSRFProtection(secret: randomBytes(secretByteCount))
-        try AtomicFileWriter.write(Array((protection.token + "\n").utf8), to: path, mode: 0o600)
+        try FileSystem.replace(path, with: Array((protection.token + "\n").utf8), mode: 0o600)
         return protection
     }
 

@@ -1,3 +1,5 @@
+import HTTPCore
+
 /// What is wrong with one field, in words for the person who typed it.
 enum FieldValidationError: Error, Equatable {
     case missing
@@ -39,7 +41,6 @@ enum FormValidation {
     /// Odoo's subscription codes are short (around 10–20 characters); 64 leaves room for any
     /// format change while refusing a pasted paragraph.
     static let maximumEnterpriseCodeLength = 64
-    static let logLevels = ["debug", "info", "warning", "error"]
 
     // MARK: Whole forms
 
@@ -61,7 +62,7 @@ enum FormValidation {
         return (uuid, code)
     }
 
-    static func logLevelForm(_ form: FormData) throws(FormRejection) -> String {
+    static func logLevelForm(_ form: FormData) throws(FormRejection) -> BoxLogLevel {
         do {
             return try logLevel(form["level"])
         } catch {
@@ -114,11 +115,11 @@ enum FormValidation {
         return value
     }
 
-    static func logLevel(_ raw: String?) throws(FieldValidationError) -> String {
-        let value = trimmed(raw).lowercased()
+    static func logLevel(_ raw: String?) throws(FieldValidationError) -> BoxLogLevel {
+        let value = trimmed(raw)
         guard !value.isEmpty else { throw .missing }
-        guard logLevels.contains(value) else { throw .unknownLogLevel }
-        return value
+        guard let level = BoxLogLevel(named: value) else { throw .unknownLogLevel }
+        return level
     }
 
     // MARK: Helpers
@@ -131,40 +132,22 @@ enum FormValidation {
         return String(slice)
     }
 
-    /// `host[:port]` with a DNS name, an IPv4 address or a bracketed IPv6 address; returned lowercased.
+    /// `host[:port]` with a DNS name, an IPv4 address or a bracketed IPv6 address, and a port
+    /// of 1–65535 when there is one; returned lowercased.
     private static func validatedAuthority(_ authority: Substring) -> String? {
-        var host = authority
-        var port: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = authority[...close]
-            let after = authority[authority.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { return nil }
-                port = after.dropFirst()
-            }
-            let inner = host.dropFirst().dropLast()
-            guard !inner.isEmpty, inner.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
-        } else {
-            if let colon = authority.firstIndex(of: ":") {
-                host = authority[..<colon]
-                port = authority[authority.index(after: colon)...]
-            }
-            let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-            guard !host.isEmpty, host.count <= 253,
+        // The grammar reads `host:` as no port; as a typed address it is a mistake.
+        guard !authority.hasSuffix(":"), let parsed = HostAndPort(authority) else { return nil }
+        if parsed.kind == .registeredName {
+            let labels = parsed.host.split(separator: ".", omittingEmptySubsequences: false)
+            guard parsed.host.utf8.count <= 253,
                 labels.allSatisfy({ label in
                     !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
                         && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
                 })
             else { return nil }
         }
-        if let port {
-            guard !port.isEmpty, port.count <= 5, port.allSatisfy(\.isASCII), let number = Int(port),
-                (1...65535).contains(number)
-            else { return nil }
-            return "\(host.lowercased()):\(number)"
-        }
-        return host.lowercased()
+        if let port = parsed.port, port == 0 { return nil }
+        return HostAndPort.authority(host: parsed.normalizedHost, port: parsed.port)
     }
 
     private static func rejection(_ form: FormData, _ errors: [String: String], fields: [String]) -> FormRejection {

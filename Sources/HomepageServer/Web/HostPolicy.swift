@@ -1,12 +1,13 @@
 import Glibc
+import HTTPCore
 
-/// Decides whether a request's `Host` names this box. Refusing every other name is what stops
-/// a DNS-rebinding page: the attacker's name resolves to the box, but the browser still sends
-/// the attacker's name as Host.
+/// Decides whether a request's authority names this box. Refusing every other name is what
+/// stops a DNS-rebinding page: the attacker's name resolves to the box, but the browser still
+/// sends the attacker's name as Host.
 ///
-/// Accepted: one of the box's IP addresses (IPv6 in brackets), `localhost`, its host name, or
-/// any name under its certificate's domain; each with or without a port, case-insensitive,
-/// with one trailing dot allowed.
+/// Accepted: one of the box's IP addresses, `localhost`, its host name, or any name under its
+/// certificate's domain; each with or without a port, case-insensitive, with one trailing dot
+/// allowed. The authority is parsed once, by HTTPCore's `HostAndPort`.
 struct HostPolicy: Sendable, Equatable {
     /// Binary forms of the box's addresses, so `::1` and `0:0:0:0:0:0:0:1` compare equal.
     private let addresses: Set<[UInt8]>
@@ -15,7 +16,7 @@ struct HostPolicy: Sendable, Equatable {
     private let certificateDomain: String?
 
     init(addresses: [String], hostName: String?, certificateSubject: String?) {
-        self.addresses = Set(addresses.compactMap(Self.binaryAddress))
+        self.addresses = Set(addresses.compactMap { Self.binaryAddress($0) })
         self.hostName = hostName.map { Self.normalisedName($0) }.flatMap { $0.isEmpty ? nil : $0 }
         if var subject = certificateSubject.map({ Self.normalisedName($0) }) {
             if subject.hasPrefix("*.") { subject.removeFirst(2) }
@@ -25,57 +26,33 @@ struct HostPolicy: Sendable, Equatable {
         }
     }
 
+    /// Whether `authority` (the request's, nil when it named none) is one of the box's names.
+    func allows(_ authority: HostAndPort?) -> Bool {
+        guard let authority else { return false }
+        switch authority.kind {
+        case .ipv4, .ipv6:
+            return Self.binaryAddress(authority.host).map { addresses.contains($0) } ?? false
+        case .registeredName:
+            if authority.hostMatches("localhost") { return true }
+            if let hostName, authority.hostMatches(hostName) { return true }
+            guard let domain = certificateDomain else { return false }
+            let name = authority.normalizedHost
+            return name == domain || name.hasSuffix("." + domain)
+        }
+    }
+
+    /// The same check for a `Host` field's text.
     func allows(hostHeader: String?) -> Bool {
-        guard let hostHeader, let host = Self.hostPart(of: hostHeader) else { return false }
-        if let address = Self.binaryAddress(host) { return addresses.contains(address) }
-        let name = Self.normalisedName(host)
-        guard !name.isEmpty else { return false }
-        if name == "localhost" || name == hostName { return true }
-        if let domain = certificateDomain, name == domain || name.hasSuffix("." + domain) { return true }
-        return false
+        allows(hostHeader.flatMap { HostAndPort($0) })
     }
 
-    /// The host without port and brackets, or nil when the header is not `host[:port]`.
-    /// Runs on every request, so it scans bytes: no Unicode property lookups, no copies.
-    private static func hostPart(of header: String) -> Substring? {
-        let value = header.trimmingASCIIWhitespace()
-        let bytes = value.utf8
-        guard let first = bytes.first else { return nil }
-        var hostRange: Range<String.Index>
-        var portStart: String.Index?
-        if first == UInt8(ascii: "[") {
-            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return nil }
-            hostRange = bytes.index(after: bytes.startIndex)..<close
-            let after = bytes.index(after: close)
-            if after != bytes.endIndex {
-                guard bytes[after] == UInt8(ascii: ":") else { return nil }
-                portStart = bytes.index(after: after)
-            }
-            guard value[hostRange].utf8.contains(UInt8(ascii: ":")) else { return nil }
-        } else {
-            let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
-            hostRange = bytes.startIndex..<(colon ?? bytes.endIndex)
-            if let colon { portStart = bytes.index(after: colon) }
-        }
-        if let portStart {
-            let port = value[portStart...].utf8
-            guard !port.isEmpty, port.count <= 5, port.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        }
-        let host = value[hostRange]
-        // Visible ASCII only, and none of the characters that would make it a URL or userinfo.
-        guard !host.isEmpty,
-            host.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "@") })
-        else { return nil }
-        return host
-    }
-
-    private static func normalisedName<S: StringProtocol>(_ name: S) -> String {
+    private static func normalisedName(_ name: some StringProtocol) -> String {
         var lowered = name.lowercased()
         if lowered.hasSuffix(".") { lowered.removeLast() }
         return lowered
     }
 
-    private static func binaryAddress<S: StringProtocol>(_ text: S) -> [UInt8]? {
+    private static func binaryAddress(_ text: some StringProtocol) -> [UInt8]? {
         var text = String(text)
         // A zone (`fe80::1%eth0`) does not change which address it is.
         if let percent = text.firstIndex(of: "%") { text = String(text[..<percent]) }

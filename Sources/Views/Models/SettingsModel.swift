@@ -10,8 +10,10 @@ public struct SettingsModel: Sendable, Equatable {
     public var dbUUID: String?
     /// The stored code. The page only ever shows its last characters (see `EnterpriseCodeMask`).
     public var storedEnterpriseCode: String?
-    /// `debug`, `info`, `warning` or `error`.
+    /// The current level, one of `logLevels`.
     public var logLevel: String
+    /// The levels the selector offers, in increasing severity.
+    public var logLevels: [String]
     public var fieldErrors: [String: String]
     public var enteredValues: [String: String]
     public var flash: FlashMessageModel?
@@ -22,7 +24,7 @@ public struct SettingsModel: Sendable, Equatable {
 
     public init(
         certificate: CertificateBannerModel, errorBox: ErrorBoxModel? = nil, serverURL: String? = nil,
-        dbUUID: String? = nil, storedEnterpriseCode: String? = nil, logLevel: String,
+        dbUUID: String? = nil, storedEnterpriseCode: String? = nil, logLevel: String, logLevels: [String],
         fieldErrors: [String: String] = [:], enteredValues: [String: String] = [:],
         flash: FlashMessageModel? = nil, csrfToken: String, isChecking: Bool = false
     ) {
@@ -33,12 +35,10 @@ public struct SettingsModel: Sendable, Equatable {
         self.dbUUID = dbUUID
         self.storedEnterpriseCode = storedEnterpriseCode
         self.logLevel = logLevel
+        self.logLevels = logLevels
         self.fieldErrors = fieldErrors
         self.enteredValues = enteredValues
         self.flash = flash
         self.csrfToken = csrfToken
     }
-
-    /// The levels the selector offers, in increasing severity.
-    public static let logLevels = ["debug", "info", "warning", "error"]
 }

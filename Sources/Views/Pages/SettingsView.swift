@@ -93,7 +93,7 @@ public enum SettingsView {
                 name: "level", label: "Record messages from level",
                 value: value("level", in: model, stored: model.logLevel),
                 hint: "debug records the most; error the least.", error: model.fieldErrors["level"]),
-            options: SettingsModel.logLevels, into: &page)
+            options: model.logLevels, into: &page)
         FormField.submit("Save level", into: &page)
         page.raw("</form></section>")
     }

@@ -1,10 +1,11 @@
 import Foundation
 import HTTPCore
+import TestSupport
 import Testing
 
 /// The running box renews a certificate that ends inside the 10-day window, and its HTTPS
 /// listener serves the new one to new connections on the same port, without a restart.
-@Suite struct EndToEndRenewalTests {
+@Suite struct BoxRenewalTests {
     /// The serial of the certificate a new TLS connection is shown, read by an independent
     /// client (`openssl s_client`).
     private func servedSerial(port: Int) throws -> String {

@@ -4,14 +4,14 @@ import HTTPCore
 import Synchronization
 
 /// What can go wrong while driving a running box from a test.
-enum EndToEndBoxError: Error, CustomStringConvertible {
+public enum EndToEndBoxError: Error, CustomStringConvertible {
     case exitedEarly(status: Int32, stderr: String)
     case noSuchLine(what: String, output: String)
     case conditionNotMet(what: String, last: String)
     case noCSRFToken
     case notJSON(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .exitedEarly(let status, let stderr): "the box exited with \(status): \(stderr)"
         case .noSuchLine(let what, let output): "no \(what) line on stdout; got: \(output)"
@@ -22,21 +22,22 @@ enum EndToEndBoxError: Error, CustomStringConvertible {
     }
 }
 
-/// The built `homepage-server`, which sits beside the test bundle in the build directory.
-enum EndToEndExecutable {
-    static var path: String {
+/// Executables of this package, which sit beside the test bundle in the build directory.
+public enum BuiltExecutable {
+    /// The path of the built `name` (`homepage-server` by default).
+    public static func path(_ name: String = "homepage-server") -> String {
         var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         if directory.pathExtension == "xctest" { directory = directory.deletingLastPathComponent() }
-        return directory.appendingPathComponent("homepage-server").path
+        return directory.appendingPathComponent(name).path
     }
 }
 
 /// Everything a child process wrote to one pipe, collected by its own thread so the child
 /// never blocks on a full pipe and the test can wait for a line without a read timeout.
-final class EndToEndOutputCollector: Sendable {
+public final class EndToEndOutputCollector: Sendable {
     private let state = Mutex<(bytes: [UInt8], closed: Bool)>(([], false))
 
-    init(reading handle: FileHandle) {
+    public init(reading handle: FileHandle) {
         let descriptor = handle.fileDescriptor
         Thread.detachNewThread { [self] in
             var chunk = [UInt8](repeating: 0, count: 4096)
@@ -50,11 +51,11 @@ final class EndToEndOutputCollector: Sendable {
         }
     }
 
-    var text: String { String(decoding: state.withLock { $0.bytes }, as: UTF8.self) }
-    var isClosed: Bool { state.withLock { $0.closed } }
+    public var text: String { String(decoding: state.withLock { $0.bytes }, as: UTF8.self) }
+    public var isClosed: Bool { state.withLock { $0.closed } }
 
     /// Complete lines so far.
-    var lines: [String] {
+    public var lines: [String] {
         let text = self.text
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines.removeLast()  // what follows the last newline is not a complete line yet
@@ -62,7 +63,7 @@ final class EndToEndOutputCollector: Sendable {
     }
 
     /// Waits until the output closes, for a child that is expected to exit by itself.
-    func waitUntilClosed(timeout: Duration = .seconds(20)) {
+    public func waitUntilClosed(timeout: Duration = .seconds(20)) {
         let deadline = ContinuousClock.now + timeout
         while !isClosed && ContinuousClock.now < deadline { usleep(10_000) }
     }
@@ -70,16 +71,16 @@ final class EndToEndOutputCollector: Sendable {
 
 /// One `homepage-server` process. Stopped with SIGTERM (then waited for) at the latest when
 /// the object goes away, so no test leaves a process behind, even when an expectation throws.
-final class EndToEndServerProcess {
-    let process = Process()
-    let stdout: EndToEndOutputCollector
-    let stderr: EndToEndOutputCollector
+public final class EndToEndServerProcess {
+    public let process = Process()
+    public let stdout: EndToEndOutputCollector
+    public let stderr: EndToEndOutputCollector
     /// The plain HTTP port the box printed.
-    private(set) var httpPort = 0
+    public private(set) var httpPort = 0
 
     /// Starts the executable with `arguments` and returns once it printed its HTTP URL line.
-    init(arguments: [String], waitForURL: Bool = true) throws {
-        process.executableURL = URL(fileURLWithPath: EndToEndExecutable.path)
+    public init(arguments: [String], waitForURL: Bool = true) throws {
+        process.executableURL = URL(fileURLWithPath: BuiltExecutable.path())
         process.arguments = arguments
         // A proxy from the environment must not change how the box reaches its own sandbox.
         var environment = ProcessInfo.processInfo.environment
@@ -110,7 +111,9 @@ final class EndToEndServerProcess {
     }
 
     /// The first stdout line matching `predicate`, waiting up to `timeout` for it.
-    func waitForLine(what: String, timeout: Duration = .seconds(30), _ predicate: (String) -> Bool) throws -> String {
+    public func waitForLine(what: String, timeout: Duration = .seconds(30), _ predicate: (String) -> Bool) throws
+        -> String
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let line = stdout.lines.first(where: predicate) { return line }
@@ -126,7 +129,9 @@ final class EndToEndServerProcess {
     /// SIGTERM, then waits for the exit; returns the exit status (nil when killed by a signal).
     /// A box that ignores SIGTERM is killed after `grace`, so a broken build cannot hang the run.
     @discardableResult
-    func stop(grace: Duration = .seconds(15)) -> Int32? {
+    public
+        func stop(grace: Duration = .seconds(15)) -> Int32?
+    {
         if process.isRunning {
             kill(process.processIdentifier, SIGTERM)
             let deadline = ContinuousClock.now + grace
@@ -142,21 +147,21 @@ final class EndToEndServerProcess {
     }
 
     /// `4711` from `http://127.0.0.1:4711/`.
-    static func port(inURL line: String) -> Int? {
+    public static func port(inURL line: String) -> Int? {
         guard let colon = line.lastIndex(of: ":") else { return nil }
         return Int(line[line.index(after: colon)...].prefix { $0.isNumber })
     }
 }
 
 /// A sandbox box on loopback with its own temporary data dir, restartable on the same data.
-final class EndToEndBox {
-    let scratch = WebappScratchDirectory()
-    var dataDirectory: String { scratch.file("data") }
-    private(set) var server: EndToEndServerProcess
+public final class EndToEndBox {
+    public let scratch = TemporaryDirectory(prefix: "homepage-box")
+    public var dataDirectory: String { scratch.file("data") }
+    public private(set) var server: EndToEndServerProcess
     private let extraArguments: [String]
 
     /// `odooConf`, when given, is written to the data dir before the first start.
-    init(odooConf: String? = nil, extraArguments: [String] = []) throws {
+    public init(odooConf: String? = nil, extraArguments: [String] = []) throws {
         self.extraArguments = extraArguments
         if let odooConf {
             mkdir(scratch.file("data"), 0o700)
@@ -165,34 +170,38 @@ final class EndToEndBox {
         server = try EndToEndServerProcess(arguments: Self.arguments(data: scratch.file("data"), extra: extraArguments))
     }
 
-    static func arguments(data: String, extra: [String]) -> [String] {
+    public static func arguments(data: String, extra: [String]) -> [String] {
         [
             "--sandbox", "--bind", "127.0.0.1", "--http-port", "0", "--https-port", "0", "--data-dir", data,
             "--workers", "1",
         ] + extra
     }
 
-    var client: EndToEndClient { EndToEndClient(port: server.httpPort, caFile: dataDirectory + "/sandbox/ca.pem") }
+    public var client: EndToEndClient {
+        EndToEndClient(port: server.httpPort, caFile: dataDirectory + "/sandbox/ca.pem")
+    }
 
     /// Stops the box with SIGTERM and starts it again on the same data dir.
-    func restart() throws {
+    public func restart() throws {
         server.stop()
         server = try EndToEndServerProcess(arguments: Self.arguments(data: dataDirectory, extra: extraArguments))
     }
 
     /// `odoo.conf` exactly as it is on disk, or nil when there is none.
-    var odooConfBytes: [UInt8]? {
+    public var odooConfBytes: [UInt8]? {
         guard let data = FileManager.default.contents(atPath: dataDirectory + "/odoo.conf") else { return nil }
         return Array(data)
     }
 
-    var odooConfText: String { odooConfBytes.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+    public var odooConfText: String { odooConfBytes.map { String(decoding: $0, as: UTF8.self) } ?? "" }
 
     /// Polls `/status.json` until `condition` holds, for state the box reaches on its own thread.
     @discardableResult
-    func waitForStatus(
-        _ what: String, timeout: Duration = .seconds(30), _ condition: ([String: Any]) -> Bool
-    ) throws -> [String: Any] {
+    public
+        func waitForStatus(
+            _ what: String, timeout: Duration = .seconds(30), _ condition: ([String: Any]) -> Bool
+        ) throws -> [String: Any]
+    {
         let deadline = ContinuousClock.now + timeout
         var last: [String: Any] = [:]
         while ContinuousClock.now < deadline {
@@ -206,6 +215,6 @@ final class EndToEndBox {
 
 extension [String: Any] {
     /// `status["certificate"]["state"]` and the like, for nested JSON objects.
-    func object(_ key: String) -> [String: Any]? { self[key] as? [String: Any] }
-    func string(_ key: String) -> String? { self[key] as? String }
+    public func object(_ key: String) -> [String: Any]? { self[key] as? [String: Any] }
+    public func string(_ key: String) -> String? { self[key] as? String }
 }

@@ -1,26 +1,28 @@
 import Glibc
 
-/// A unique temporary directory for one test, removed with everything in it on deinit.
-final class WebappScratchDirectory {
-    let path: String
+/// A unique temporary directory for one test, removed with everything in it on deinit: the
+/// one temporary-directory helper of every test target.
+public final class TemporaryDirectory: @unchecked Sendable {
+    // Why @unchecked: `path` is immutable; the methods only make system calls on it.
+    public let path: String
 
-    init() {
-        var template = Array("/tmp/homepage-webapp-test-XXXXXX".utf8CString)
+    public init(prefix: String = "homepage-test") {
+        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(created != nil, "mkdtemp failed")
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
-    func file(_ name: String) -> String { "\(path)/\(name)" }
+    public func file(_ name: String) -> String { "\(path)/\(name)" }
 
-    func write(_ name: String, _ text: String, mode: mode_t = 0o644) {
+    public func write(_ name: String, _ text: String, mode: mode_t = 0o644) {
         let fd = open(file(name), O_WRONLY | O_CREAT | O_TRUNC, mode)
         precondition(fd >= 0)
         _ = Array(text.utf8).withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         close(fd)
     }
 
-    func read(_ name: String) -> String? {
+    public func read(_ name: String) -> String? {
         guard let file = fopen(file(name), "r") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -32,14 +34,14 @@ final class WebappScratchDirectory {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    func mode(of name: String) -> mode_t? {
+    public func mode(of name: String) -> mode_t? {
         var info = stat()
         guard stat(file(name), &info) == 0 else { return nil }
         return info.st_mode & 0o777
     }
 
     /// Names in the directory, without `.` and `..`.
-    func entries() -> [String] {
+    public func entries() -> [String] {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []

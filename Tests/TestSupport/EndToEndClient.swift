@@ -2,16 +2,16 @@ import Foundation
 import HTTPCore
 
 /// A response as a test reads it: status, headers, and the body as text.
-struct EndToEndResponse {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: [UInt8]
+public struct EndToEndResponse {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
 
-    var text: String { String(decoding: body, as: UTF8.self) }
-    func header(_ name: String) -> String? { headers[name] }
+    public var text: String { String(decoding: body, as: UTF8.self) }
+    public func header(_ name: String) -> String? { headers[name] }
 
     /// `box_flash=ID` from a form's `Set-Cookie`, ready to send back as `Cookie`.
-    var flashCookie: String? {
+    public var flashCookie: String? {
         for value in headers.values(for: "Set-Cookie") where value.hasPrefix("box_flash=") {
             return value.split(separator: ";").first.map(String.init)
         }
@@ -22,11 +22,16 @@ struct EndToEndResponse {
 /// Talks to one box over real sockets with HTTPCore's client: plain HTTP by `127.0.0.1:PORT`,
 /// or HTTPS by the box's `odoo-iot.com` name, resolved to loopback and verified against the
 /// sandbox CA.
-struct EndToEndClient {
-    let port: Int
-    let caFile: String
+public struct EndToEndClient {
+    public let port: Int
+    public let caFile: String
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public init(port: Int, caFile: String) {
+        self.port = port
+        self.caFile = caFile
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     private var plainClient: HTTPClient {
         var configuration = HTTPClient.Configuration(proxy: .direct)
@@ -36,30 +41,30 @@ struct EndToEndClient {
 
     /// A client that trusts the sandbox CA and sends every name to 127.0.0.1, as the shop's DNS
     /// would send the box's name to the box.
-    var verifyingClient: HTTPClient {
+    public var verifyingClient: HTTPClient {
         var configuration = HTTPClient.Configuration(extraCAFile: caFile, proxy: .direct)
         configuration.totalTimeout = .seconds(20)
         configuration.resolver = HTTPClientResolver { _ in ["127.0.0.1"] }
         return HTTPClient(configuration: configuration)
     }
 
-    func get(_ path: String, host: String? = nil, cookie: String? = nil) throws -> EndToEndResponse {
+    public func get(_ path: String, host: String? = nil, cookie: String? = nil) throws -> EndToEndResponse {
         try send("GET", path, host: host, cookie: cookie)
     }
 
     /// POSTs `fields` form-encoded, in the given order.
-    func post(_ path: String, _ fields: [(String, String)], host: String? = nil) throws -> EndToEndResponse {
+    public func post(_ path: String, _ fields: [(String, String)], host: String? = nil) throws -> EndToEndResponse {
         let body = fields.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
         return try send(
             "POST", path, host: host, contentType: "application/x-www-form-urlencoded", body: Array(body.utf8))
     }
 
     /// POSTs `fields` with the box's CSRF token added first, as the page's form would.
-    func submit(_ path: String, _ fields: [(String, String)] = []) throws -> EndToEndResponse {
+    public func submit(_ path: String, _ fields: [(String, String)] = []) throws -> EndToEndResponse {
         try post(path, [("csrf_token", try csrfToken())] + fields)
     }
 
-    func send(
+    public func send(
         _ method: String, _ path: String, host: String? = nil, cookie: String? = nil, contentType: String? = nil,
         body: [UInt8] = [], extraHeaders: [(String, String)] = []
     ) throws -> EndToEndResponse {
@@ -74,7 +79,7 @@ struct EndToEndClient {
     }
 
     /// GET over verified TLS of an absolute `https://` URL.
-    func getSecure(_ url: String, host: String? = nil) throws -> EndToEndResponse {
+    public func getSecure(_ url: String, host: String? = nil) throws -> EndToEndResponse {
         var headers = HTTPHeaders()
         if let host { headers.set("Host", host) }
         let response = try verifyingClient.send(HTTPClientRequest(url: url, headers: headers))
@@ -82,7 +87,7 @@ struct EndToEndClient {
     }
 
     /// The hidden `csrf_token` of the settings page's forms.
-    func csrfToken() throws -> String {
+    public func csrfToken() throws -> String {
         let page = try get("/settings").text
         guard let match = page.firstMatch(of: /name="csrf_token" value="([0-9a-f]+)"/) else {
             throw EndToEndBoxError.noCSRFToken
@@ -90,7 +95,7 @@ struct EndToEndClient {
         return String(match.1)
     }
 
-    func status() throws -> [String: Any] {
+    public func status() throws -> [String: Any] {
         let response = try get("/status.json")
         guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
             throw EndToEndBoxError.notJSON(response.text)
@@ -99,7 +104,7 @@ struct EndToEndClient {
     }
 
     /// RFC 3986 unreserved characters stay; every other byte is `%XX`.
-    static func formEncode(_ text: String) -> String {
+    public static func formEncode(_ text: String) -> String {
         var output = ""
         for byte in text.utf8 {
             switch byte {
