@@ -37,7 +37,7 @@ import Testing
             #expect(response.headers["Location"] == nil)
         }
         #expect(box.odooConfText.isEmpty)
-        #expect(box.app.logLevelName == "warning")
+        #expect(box.app.logLevel.name.rawValue == "warning")
         #expect(box.provisioning.requestCount == 0)
     }
 
@@ -50,7 +50,7 @@ import Testing
                 ("Referer", "http://192.168.1.10:8069/settings"),
             ])
         #expect(response.status == 303)
-        #expect(box.app.logLevelName == "info")
+        #expect(box.app.logLevel.name.rawValue == "info")
     }
 }
 
