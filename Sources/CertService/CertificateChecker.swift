@@ -16,13 +16,12 @@ public final class CertificateChecker: Sendable {
         /// The box's name, sent with the certificate status update.
         public var identifier: String
         public var policy = RenewalPolicy()
-        /// Automatic retry delays after consecutive failures: first, then doubled up to the cap.
-        public var firstBackOff: Duration = .seconds(30)
-        public var maximumBackOff: Duration = .seconds(3600)
-        /// Extra tries of one request that never reached the service, and the pause before each.
-        public var quickRetries = 2
-        public var quickRetryDelay: Duration = .seconds(2)
-        public var dailyCheckInterval: Duration = .seconds(86_400)
+        /// Quick re-sends, back-off with jitter, `Retry-After`, the daily check's time of day.
+        public var retry = RetryPolicy()
+        /// Where the box keeps its daily check's time of day; nil draws one per process (tests).
+        public var dailyCheckTimeFile: String?
+        /// Uniform in `0..<1`: the jitter and the daily check's time of day. Injected in tests.
+        public var unitRandom: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
         public init(provisioningURL: String, identifier: String) {
             self.provisioningURL = provisioningURL
@@ -96,7 +95,7 @@ public final class CertificateChecker: Sendable {
             logger.error("cannot recover the certificate files: \(error)")
         }
         check(reason: .startup)
-        scheduleDailyCheck()
+        scheduleDailyCheck(atSecond: dailyCheckSecond())
     }
 
     /// Asks for a check and returns at once. During a retry back-off nothing happens unless
@@ -238,8 +237,9 @@ public final class CertificateChecker: Sendable {
     private enum Outcome {
         /// A usable certificate is on disk; `fresh` when this run stored it.
         case certificate(CertificateFacts, RenewalPolicy.Verdict, fresh: Bool)
-        /// `facts` describe a certificate still on disk, if any; `retry` asks for back-off.
-        case failed(CertificateError, facts: CertificateFacts?, retry: Bool)
+        /// `facts` describe a certificate still on disk, if any; `retry` asks for back-off, no
+        /// sooner than `retryAfter` seconds when the service said so.
+        case failed(CertificateError, facts: CertificateFacts?, retry: Bool, retryAfter: TimeInterval? = nil)
     }
 
     private func runOnce(settings: CertificateSettings) -> Outcome {
@@ -272,10 +272,11 @@ public final class CertificateChecker: Sendable {
                 CertificateError(.missingCredential, detail: "missing: \(missing.joined(separator: " and "))"),
                 facts: usable, retry: false)
         }
-        switch requestCertificate(dbUUID: dbUUID, enterpriseCode: code) {
+        let (result, retryAfter) = requestCertificate(dbUUID: dbUUID, enterpriseCode: code)
+        switch result {
         case .failure(let error):
             logger.warning("certificate request failed (\(error.cause.summary)): \(error.displayCode): \(error.detail)")
-            return .failed(error, facts: usable, retry: true)
+            return .failed(error, facts: usable, retry: true, retryAfter: retryAfter)
         case .success(let provisioned):
             switch install(provisioned, now: now) {
             case .failure(let error):
@@ -305,9 +306,9 @@ public final class CertificateChecker: Sendable {
 
     /// One request, sent again at once (a few seconds apart) only while it never reached the
     /// service: a request the service may be acting on waits for the back-off.
-    private func requestCertificate(dbUUID: String, enterpriseCode: String) -> Result<
-        ProvisionedCertificate, CertificateError
-    > {
+    private func requestCertificate(dbUUID: String, enterpriseCode: String) -> (
+        Result<ProvisionedCertificate, CertificateError>, retryAfter: TimeInterval?
+    ) {
         let body = ProvisioningProtocol.requestBody(dbUUID: dbUUID, enterpriseCode: enterpriseCode)
         var attempt = 0
         while true {
@@ -315,22 +316,22 @@ public final class CertificateChecker: Sendable {
             logger.info(
                 "requesting a certificate",
                 metadata: ["url": "\(configuration.provisioningURL)", "db_uuid": "\(dbUUID)"])
-            let result: Result<ProvisionedCertificate, CertificateError>
+            let response: ProvisioningResponse
             do {
-                let response = try transport.post(url: configuration.provisioningURL, jsonBody: body)
-                result = ProvisioningProtocol.interpret(response, redacting: [enterpriseCode])
+                response = try transport.post(url: configuration.provisioningURL, jsonBody: body)
             } catch {
                 let detail = error.detail.replacingOccurrences(of: enterpriseCode, with: "[redacted]")
-                result = .failure(CertificateError(.requestFailed(error.cause), detail: detail))
+                if configuration.retry.resendsAtOnce(after: error.cause, attempt: attempt) {
+                    logger.info(
+                        "certificate request did not reach the service (\(error.cause.summary)); sending it again")
+                    clock.sleep(for: configuration.retry.quickResendDelay)
+                    continue
+                }
+                return (.failure(CertificateError(.requestFailed(error.cause), detail: detail)), nil)
             }
-            if case .failure(let error) = result, case .requestFailed(let failure) = error.cause,
-                failure.deservesQuickResend, attempt <= configuration.quickRetries
-            {
-                logger.info("certificate request did not reach the service (\(failure.summary)); sending it again")
-                clock.sleep(for: configuration.quickRetryDelay)
-                continue
-            }
-            return result
+            let retryAfter = configuration.retry.retryAfterDelay(
+                status: response.status, retryAfter: response.retryAfter, now: clock.now)
+            return (ProvisioningProtocol.interpret(response, redacting: [enterpriseCode]), retryAfter)
         }
     }
 
@@ -385,17 +386,17 @@ public final class CertificateChecker: Sendable {
                 // The service handed out a certificate that is already due for renewal: asking
                 // again on every visit would hammer it, so back off as after a failure.
                 state.consecutiveFailures += 1
-                nextRetry = now.addingTimeInterval(backOff(afterFailures: state.consecutiveFailures).timeInterval)
+                nextRetry = nextTry(afterFailures: state.consecutiveFailures, retryAfter: nil, now: now)
             } else {
                 state.consecutiveFailures = 0
             }
             state.status = snapshot(facts, verdict: verdict, error: nil, now: now, nextRetry: nextRetry)
-        case .failed(let error, let facts, let retry):
+        case .failed(let error, let facts, let retry, let retryAfter):
             var nextRetry: Date?
             if retry {
                 state.consecutiveFailures += 1
                 state.retryGeneration += 1
-                nextRetry = now.addingTimeInterval(backOff(afterFailures: state.consecutiveFailures).timeInterval)
+                nextRetry = nextTry(afterFailures: state.consecutiveFailures, retryAfter: retryAfter, now: now)
             }
             if let facts {
                 state.status = snapshot(facts, verdict: .expiring, error: error, now: now, nextRetry: nextRetry)
@@ -403,6 +404,11 @@ public final class CertificateChecker: Sendable {
                 state.status = CertificateStatus(state: .error, error: error, lastCheck: now, nextRetry: nextRetry)
             }
         }
+    }
+
+    private func nextTry(afterFailures failures: Int, retryAfter: TimeInterval?, now: Date) -> Date {
+        configuration.retry.nextTry(
+            afterFailures: failures, retryAfter: retryAfter, now: now, unitRandom: configuration.unitRandom())
     }
 
     private func snapshot(
@@ -415,33 +421,41 @@ public final class CertificateChecker: Sendable {
             nextRetry: nextRetry)
     }
 
-    /// 30 s, 60 s, 120 s, … capped at the maximum.
-    func backOff(afterFailures failures: Int) -> Duration {
-        var delay = configuration.firstBackOff
-        for _ in 1..<max(1, failures) {
-            delay *= 2
-            if delay >= configuration.maximumBackOff { return configuration.maximumBackOff }
-        }
-        return min(delay, configuration.maximumBackOff)
-    }
-
+    /// Runs the automatic retry at the `nextRetry` the last run set, unless something newer
+    /// (new settings, a success) made it stale meanwhile.
     private func scheduleRetry() {
-        let (generation, delay) = state.withLock { state in
-            (state.retryGeneration, backOff(afterFailures: state.consecutiveFailures))
-        }
-        logger.info("next certificate request in \(delay)")
-        clock.schedule(after: delay) { [weak self] in
+        let (generation, nextRetry) = state.withLock { ($0.retryGeneration, $0.status.nextRetry) }
+        guard let nextRetry else { return }
+        let delay = max(0, nextRetry.timeIntervalSince(clock.now))
+        logger.info("next certificate request at \(CertificateStatus.rfc3339(nextRetry))")
+        clock.schedule(after: .milliseconds(Int64((delay * 1000).rounded(.up)))) { [weak self] in
             guard let self else { return }
             guard self.state.withLock({ $0.retryGeneration == generation }) else { return }
             self.check(reason: .retry, force: true)
         }
     }
 
-    private func scheduleDailyCheck() {
-        clock.schedule(after: configuration.dailyCheckInterval) { [weak self] in
+    /// The daily check runs at the box's own time of day (see `DailyCheckTime`), so a fleet's
+    /// checks are spread over the day instead of all landing at one hour.
+    private func scheduleDailyCheck(atSecond second: Int) {
+        let now = clock.now
+        let next = configuration.retry.nextDailyCheck(after: now, atSecond: second)
+        let delay = next.timeIntervalSince(now)
+        clock.schedule(after: .milliseconds(Int64((delay * 1000).rounded(.up)))) { [weak self] in
             guard let self else { return }
             self.check(reason: .dailyTimer)
-            self.scheduleDailyCheck()
+            self.scheduleDailyCheck(atSecond: second)
         }
+    }
+
+    /// The box's daily check time: kept in `dailyCheckTimeFile`, drawn once.
+    private func dailyCheckSecond() -> Int {
+        guard let path = configuration.dailyCheckTimeFile else {
+            return configuration.retry.dailyCheckSecond(unitRandom: configuration.unitRandom())
+        }
+        let (second, problem) = DailyCheckTime.loadOrCreate(
+            path: path, policy: configuration.retry, unitRandom: configuration.unitRandom)
+        if let problem { logger.warning("\(problem)") }
+        return second
     }
 }

@@ -5,8 +5,25 @@ import HTTPCore
 public struct HTTPClientProvisioningTransport: ProvisioningTransport {
     private let client: HTTPClient
 
-    public init(client: HTTPClient = HTTPClient()) {
+    /// How long one certificate request may take: the service obtains a Let's Encrypt
+    /// certificate while the box waits, and Odoo's own box waits 95 s for it.
+    public static let defaultRequestTimeout: Duration = .seconds(95)
+    /// How long connecting may take, for each address of the service.
+    public static let connectTimeout: Duration = .seconds(10)
+
+    public init(client: HTTPClient = HTTPClient(configuration: clientConfiguration())) {
         self.client = client
+    }
+
+    /// The client settings for the certificate service: the whole request bounded by
+    /// `requestTimeout`, connecting by `connectTimeout`.
+    public static func clientConfiguration(
+        extraCAFile: String? = nil, requestTimeout: Duration = defaultRequestTimeout
+    ) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(extraCAFile: extraCAFile)
+        configuration.totalTimeout = requestTimeout
+        configuration.connectTimeout = connectTimeout
+        return configuration
     }
 
     public func post(url: String, jsonBody: [UInt8]) throws(ProvisioningTransportFailure) -> ProvisioningResponse {

@@ -72,12 +72,14 @@ struct Box {
         let machine = MachineInfo.current()
         let store = CertificateStore(certificatePath: flags.resolvedCertFile, keyPath: flags.resolvedKeyFile)
         let https = HTTPSListener(server: server, host: flags.bind, port: flags.httpsPort, store: store, logger: logger)
-        var clientConfiguration = HTTPClient.Configuration(extraCAFile: sandbox?.caFile ?? flags.caFile)
-        clientConfiguration.totalTimeout = .seconds(20)
+        let clientConfiguration = HTTPClientProvisioningTransport.clientConfiguration(
+            extraCAFile: sandbox?.caFile ?? flags.caFile, requestTimeout: .seconds(flags.provisioningTimeout))
         let config = settings.current
+        var checkerConfiguration = CertificateChecker.Configuration(
+            provisioningURL: sandbox?.provisioningURL ?? flags.provisioningURL, identifier: machine.identifier)
+        checkerConfiguration.dailyCheckTimeFile = flags.dataDir + "/" + DailyCheckTime.fileName
         let checker = CertificateChecker(
-            configuration: .init(
-                provisioningURL: sandbox?.provisioningURL ?? flags.provisioningURL, identifier: machine.identifier),
+            configuration: checkerConfiguration,
             store: store,
             inspector: OpenSSLCertificateInspector(),
             transport: HTTPClientProvisioningTransport(client: HTTPClient(configuration: clientConfiguration)),

@@ -20,6 +20,11 @@ struct Flags: ParsableCommand {
     @Option(name: .customLong("https-port"), help: "TLS port, opened once a valid certificate exists; 0 picks one.")
     var httpsPort: Int = 8443
 
+    @Option(
+        name: .customLong("provisioning-timeout"),
+        help: "Seconds one certificate request may take (the service obtains the certificate while the box waits).")
+    var provisioningTimeout: Int = 95
+
     @Option(name: .customLong("provisioning-url"), help: "The certificate service.")
     var provisioningURL: String = "https://www.odoo.com/odoo-enterprise/iot/x509"
 
@@ -51,6 +56,9 @@ struct Flags: ParsableCommand {
         guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
         guard (0...65535).contains(httpsPort) else { throw ValidationError("--https-port must be 0...65535") }
         guard (1...1024).contains(workers) else { throw ValidationError("--workers must be 1...1024") }
+        guard (1...3600).contains(provisioningTimeout) else {
+            throw ValidationError("--provisioning-timeout must be 1...3600 seconds")
+        }
         guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
     }
 

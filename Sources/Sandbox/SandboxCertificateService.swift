@@ -85,9 +85,11 @@ public final class SandboxCertificateService: HTTPHandler {
 
     private func provisioningResponse(_ request: HTTPRequest, knobs: SandboxKnobs) -> HTTPResponse {
         if let status = knobs.forcedStatus {
-            return HTTPResponse(
+            var response = HTTPResponse(
                 status: status, contentType: "text/html; charset=utf-8",
                 body: "<html><body><h1>\(status) \(HTTPStatus.reasonPhrase(for: status))</h1></body></html>")
+            if let retryAfter = knobs.retryAfter { response.headers.add("Retry-After", retryAfter) }
+            return response
         }
         if knobs.answerGarbage {
             return HTTPResponse(status: 200, contentType: "text/html", body: "<html>down for maintenance</html>")

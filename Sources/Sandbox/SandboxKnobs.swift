@@ -7,6 +7,8 @@ public struct SandboxKnobs: Sendable, Equatable {
     public var validity: Duration = .seconds(90 * 86_400)
     /// Answer every certificate request with this HTTP status and an HTML body.
     public var forcedStatus: Int?
+    /// Sent as `Retry-After` with the forced status (seconds or an HTTP date).
+    public var retryAfter: String?
     /// Wait this long before answering (off the event loop).
     public var delay: Duration?
     /// Answer 200 with a body that is not JSON.
@@ -20,7 +22,7 @@ public struct SandboxKnobs: Sendable, Equatable {
 extension SandboxKnobs {
     /// The knobs a person (or an end-to-end test of the whole box) sets in the sandbox's
     /// `knobs.json`, e.g. `{"delay_ms": 4000}` or `{"forced_status": 503}`. Keys:
-    /// `validity_days`, `forced_status`, `delay_ms`, `answer_garbage`, `drop_connection`. A value
+    /// `validity_days`, `forced_status`, `retry_after`, `delay_ms`, `answer_garbage`, `drop_connection`. A value
     /// out of range keeps its default. Returns nil when the file is missing or is not a JSON object.
     static func load(path: String) -> SandboxKnobs? {
         guard let data = FileManager.default.contents(atPath: path),
@@ -33,6 +35,11 @@ extension SandboxKnobs {
             knobs.validity = .seconds(days * 86_400)
         }
         if let status = object["forced_status"] as? Int, (100...599).contains(status) { knobs.forcedStatus = status }
+        if let retryAfter = object["retry_after"] as? String {
+            knobs.retryAfter = retryAfter
+        } else if let seconds = object["retry_after"] as? Int, seconds >= 0 {
+            knobs.retryAfter = String(seconds)
+        }
         if let delay = object["delay_ms"] as? Int, delay > 0 { knobs.delay = .milliseconds(delay) }
         knobs.answerGarbage = object["answer_garbage"] as? Bool ?? false
         knobs.dropConnection = object["drop_connection"] as? Bool ?? false

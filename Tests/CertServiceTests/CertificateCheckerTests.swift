@@ -22,13 +22,16 @@ private final class CheckerHarness {
         settings: CertificateSettings = CertificateSettings(
             serverURL: CheckerHarness.serverURL, dbUUID: "db-uuid-1", enterpriseCode: CheckerHarness.secret),
         storeDirectory: String? = nil, holdRequests: Bool = false,
+        unitRandom: @escaping @Sendable () -> Double = { 0.5 },
         respond: @escaping FakeProvisioningTransport.Responder
     ) throws {
         directory = try CertTestDirectory()
         transport = FakeProvisioningTransport(holdRequests: holdRequests, respond: respond)
         var configuration = CertificateChecker.Configuration(
             provisioningURL: Self.provisioningURL, identifier: "box-identifier")
-        configuration.quickRetryDelay = .seconds(2)
+        configuration.retry.quickResendDelay = .seconds(2)
+        // 0.5 is the middle of the jitter: back-off delays are their nominal values.
+        configuration.unitRandom = unitRandom
         let sink = stored
         checker = CertificateChecker(
             configuration: configuration, store: CertificateStore(dataDirectory: storeDirectory ?? directory.path),

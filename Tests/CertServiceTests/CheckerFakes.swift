@@ -97,6 +97,9 @@ final class ManualCertificateClock: CertificateClock {
     /// Work scheduled and not yet run.
     var pendingCount: Int { state.withLock { $0.pending.count } }
 
+    /// When each piece of scheduled work is due, earliest first.
+    var pendingDeadlines: [Date] { state.withLock { $0.pending.map(\.deadline).sorted() } }
+
     func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) {
         state.withLock {
             $0.pending.append(Pending(deadline: $0.now.addingTimeInterval(delay.timeInterval), work: work))

@@ -12,6 +12,8 @@ final class EndToEndMisbehavingServer: Sendable {
         case resetOnAccept
         /// Completes the TLS handshake, reads the whole request, then closes cleanly.
         case closeAfterRequest(TLSServerContext)
+        /// Completes the TLS handshake, reads the whole request, then resets the connection.
+        case resetAfterRequest(TLSServerContext)
     }
 
     enum Failure: Error {
@@ -90,7 +92,11 @@ final class EndToEndMisbehavingServer: Sendable {
             case .resetOnAccept:
                 reset(connection)
             case .closeAfterRequest(let context):
-                closeAfterRequest(connection, context: context)
+                readRequest(connection, context: context)?.shutdown()
+                close(connection)
+            case .resetAfterRequest(let context):
+                _ = readRequest(connection, context: context)
+                reset(connection)
             }
         }
     }
@@ -101,24 +107,23 @@ final class EndToEndMisbehavingServer: Sendable {
         close(connection)
     }
 
-    /// Reads the request to its last body byte first: closing with unread bytes would send a
-    /// reset, and this server's point is a clean close with no answer.
-    private func closeAfterRequest(_ connection: Int32, context: TLSServerContext) {
-        defer { close(connection) }
+    /// Completes the handshake and reads the request to its last body byte (closing with unread
+    /// bytes would send a reset where a clean close is meant); nil when it never came whole.
+    private func readRequest(_ connection: Int32, context: TLSServerContext) -> TLSTransport? {
         // A client that stalls must not hang the test: blocking calls give up after 5 s.
         var limit = timeval(tv_sec: 5, tv_usec: 0)
         _ = setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         guard let transport = try? TLSTransport(context: context, socket: connection),
             case .bytes = transport.handshake()
-        else { return }
+        else { return nil }
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while !Self.holdsWholeRequest(received) {
             let result = chunk.withUnsafeMutableBytes { transport.read(into: $0) }
-            guard case .bytes(let count) = result, count > 0 else { return }
+            guard case .bytes(let count) = result, count > 0 else { return nil }
             received += chunk[0..<count]
         }
-        transport.shutdown()
+        return transport
     }
 
     private static func holdsWholeRequest(_ bytes: [UInt8]) -> Bool {

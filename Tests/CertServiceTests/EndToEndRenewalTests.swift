@@ -71,7 +71,8 @@ import Testing
         checker.check(reason: .homepageVisit)
         #expect(!checker.isChecking)
         #expect(counter.provisioningRequests == 1)
-        box.clock.advance(by: checker.configuration.firstBackOff + .seconds(1))
+        let dueIn = try #require(first.nextRetry).timeIntervalSince(box.clock.now)
+        box.clock.advance(by: .seconds(dueIn + 1))
         let renewed = await checker.settled()
 
         #expect(renewed.state == .expiring)

@@ -51,6 +51,24 @@ let endToEndLoopbackResolver = HTTPClientResolver { host throws(HTTPClientError)
     throw .dnsFailed(host: host, detail: String(cString: gai_strerror(EAI_NONAME)))
 }
 
+/// Counts the certificate requests a checker sends (not its status updates), on their way
+/// to the real transport, whether or not they arrive.
+final class EndToEndCountingTransport: ProvisioningTransport {
+    private let inner: any ProvisioningTransport
+    private let count = Atomic<Int>(0)
+
+    init(_ inner: any ProvisioningTransport) {
+        self.inner = inner
+    }
+
+    var sent: Int { count.load(ordering: .acquiring) }
+
+    func post(url: String, jsonBody: [UInt8]) throws(ProvisioningTransportFailure) -> ProvisioningResponse {
+        if !url.hasSuffix(SandboxCertificateService.statusUpdatePath) { count.add(1, ordering: .acquiringAndReleasing) }
+        return try inner.post(url: url, jsonBody: jsonBody)
+    }
+}
+
 /// Counts certificate requests on their way to the wrapped handler.
 final class EndToEndCountingHandler: HTTPHandler {
     private let inner: any HTTPHandler
@@ -129,6 +147,7 @@ final class EndToEndBox {
     let directory: CertTestDirectory
     let caFile: String
     let clock = ManualCertificateClock(now: Date())
+    private let transports = Mutex<[EndToEndCountingTransport]>([])
 
     init() throws {
         directory = try CertTestDirectory()
@@ -150,6 +169,7 @@ final class EndToEndBox {
         provisioningURL: String, settings: CertificateSettings, trustServiceCA: Bool = true,
         store: CertificateStore? = nil, totalTimeout: Duration = .seconds(10),
         resolver: HTTPClientResolver = endToEndLoopbackResolver, dnsTimeout: Duration = .seconds(5),
+        unitRandom: @escaping @Sendable () -> Double = { 0.5 },
         onCertificateStored: @escaping @Sendable (String, String) -> Void = { _, _ in }
     ) -> CertificateChecker {
         var clientConfiguration = HTTPClient.Configuration(
@@ -157,12 +177,19 @@ final class EndToEndBox {
         clientConfiguration.resolver = resolver
         clientConfiguration.dnsTimeout = dnsTimeout
         clientConfiguration.totalTimeout = totalTimeout
+        var configuration = CertificateChecker.Configuration(provisioningURL: provisioningURL, identifier: "e2e-box")
+        // 0.5 is the middle of the jitter: back-off delays are their nominal values.
+        configuration.unitRandom = unitRandom
+        let transport = EndToEndCountingTransport(
+            HTTPClientProvisioningTransport(client: HTTPClient(configuration: clientConfiguration)))
+        transports.withLock { $0.append(transport) }
         return CertificateChecker(
-            configuration: .init(provisioningURL: provisioningURL, identifier: "e2e-box"),
-            store: store ?? makeStore(), inspector: OpenSSLCertificateInspector(),
-            transport: HTTPClientProvisioningTransport(client: HTTPClient(configuration: clientConfiguration)),
-            settings: settings, clock: clock, onCertificateStored: onCertificateStored)
+            configuration: configuration, store: store ?? makeStore(), inspector: OpenSSLCertificateInspector(),
+            transport: transport, settings: settings, clock: clock, onCertificateStored: onCertificateStored)
     }
+
+    /// Certificate requests sent by the checkers this box made, whether or not they arrived.
+    var sentRequests: Int { transports.withLock { $0.reduce(0) { $0 + $1.sent } } }
 
     func remove() { directory.remove() }
 }
