@@ -4,7 +4,8 @@ import PackageDescription
 let package = Package(
     name: "iot-box-homepage",
     products: [
-        .executable(name: "homepage-server", targets: ["HomepageServer"])
+        .executable(name: "homepage-server", targets: ["HomepageServer"]),
+        .executable(name: "fleet-sim", targets: ["FleetSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,8 @@ let package = Package(
             dependencies: ["HTTPCore", "SystemKit", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Sandbox", dependencies: ["HTTPCore", "SystemKit", "COpenSSL"]),
+        // The fleet simulation: the product's renewal and retry rules for many boxes at once.
+        .executableTarget(name: "FleetSim", dependencies: ["CertService"]),
         .target(name: "Views"),
         .executableTarget(
             name: "HomepageServer",
