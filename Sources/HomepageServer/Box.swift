@@ -17,9 +17,19 @@ struct Box {
     let app: HomepageApp
     let sandbox: SandboxRuntime?
     let logger: Logger
+    /// Held for the process's life: one process per data dir.
+    let dataDirectoryLock: DataDirectoryLock
 
     static func launch(_ flags: Flags) throws(LaunchFailure) -> Box {
-        // The HTTP port is taken before anything is written, so an unusable port leaves no
+        // A data dir already served by a live process is refused before any port is taken or
+        // any byte written: a second instance would split the connections and rewrite the same
+        // files.
+        do {
+            try DataDirectoryLock.ensureNotHeld(in: flags.dataDir)
+        } catch {
+            throw LaunchFailure(message: error.description)
+        }
+        // The HTTP ports are taken before anything is written, so an unusable port leaves no
         // data dir, log or sandbox CA behind. The handler comes when the server starts.
         var configuration = HTTPServerConfiguration()
         configuration.workers = flags.workers
@@ -27,15 +37,23 @@ struct Box {
         // client from making the box buffer a megabyte per connection.
         configuration.parserLimits.maxBodySize = FormData.maximumBodySize
         let server = HTTPServer(configuration: configuration)
-        let httpListener: ListenerInfo
-        do {
-            httpListener = try server.listen(host: flags.bind, port: flags.httpPort)
-        } catch {
-            throw LaunchFailure(message: "cannot listen on \(flags.bind) port \(flags.httpPort): \(describe(error))")
+        var httpListeners: [ListenerInfo] = []
+        for port in flags.httpPorts.ports {
+            do {
+                httpListeners.append(try server.listen(host: flags.bind, port: port))
+            } catch {
+                throw LaunchFailure(message: "cannot listen on \(flags.bind) port \(port): \(describe(error))")
+            }
         }
 
+        let dataDirectoryLock: DataDirectoryLock
         do {
             try DataDirectory.prepare(flags.dataDir)
+        } catch {
+            throw LaunchFailure(message: error.description)
+        }
+        do {
+            dataDirectoryLock = try DataDirectoryLock.acquire(in: flags.dataDir)
         } catch {
             throw LaunchFailure(message: error.description)
         }
@@ -71,7 +89,11 @@ struct Box {
 
         let machine = MachineInfo.current()
         let store = CertificateStore(certificatePath: flags.resolvedCertFile, keyPath: flags.resolvedKeyFile)
-        let https = HTTPSListener(server: server, host: flags.bind, port: flags.httpsPort, store: store, logger: logger)
+        let https = HTTPSListener(
+            server: server, host: flags.bind, port: flags.httpsPort, store: store, logger: logger
+        ) { info, subject in
+            ListenerURLs.httpsURLs(for: info, subject: subject, machine: machine)
+        }
         let clientConfiguration = HTTPClientProvisioningTransport.clientConfiguration(
             extraCAFile: sandbox?.caFile ?? flags.caFile, requestTimeout: .seconds(flags.provisioningTimeout))
         let config = settings.current
@@ -96,8 +118,11 @@ struct Box {
             https: https, sandbox: sandbox, bindAddress: flags.bind,
             publicDirectory: flags.publicDir ?? PublicDirectory.locate())
 
-        logger.notice("serving", metadata: ["url": "\(httpListener.url)", "public-dir": "\(app.publicDirectory)"])
-        print(httpListener.url)
+        let startLines = httpListeners.flatMap { ListenerURLs.urls(for: $0, boxAddresses: machine.allAddresses) }
+        logger.notice(
+            "serving",
+            metadata: ["url": "\(startLines.joined(separator: " "))", "public-dir": "\(app.publicDirectory)"])
+        for line in startLines { print(line) }
         // Scripts read this line through a pipe, where stdout is block-buffered.
         fflush(nil)
         // A certificate replacement cut short by a power cut is finished or undone before the
@@ -109,7 +134,7 @@ struct Box {
         } catch {
             throw LaunchFailure(message: "cannot start the server: \(describe(error))")
         }
-        return Box(server: server, app: app, sandbox: sandbox, logger: logger)
+        return Box(server: server, app: app, sandbox: sandbox, logger: logger, dataDirectoryLock: dataDirectoryLock)
     }
 
     /// Finishes requests in flight (at most 5 s) and stops everything the box started.

@@ -6,7 +6,8 @@ import Glibc
 struct Flags: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "homepage-server",
-        abstract: "Serve the IoT box homepage over HTTP, and over HTTPS once a certificate exists.")
+        abstract: "Serve the IoT box homepage over HTTP, and over HTTPS once a certificate exists.",
+        version: MachineInfo.version)
 
     @Option(name: .customLong("data-dir"), help: "Settings, certificate, key and logs (created 0700 if missing).")
     var dataDir: String = "./iot-box-data"
@@ -14,8 +15,8 @@ struct Flags: ParsableCommand {
     @Option(help: "Address of both listeners.")
     var bind: String = "0.0.0.0"
 
-    @Option(name: .customLong("http-port"), help: "Plain HTTP port; 0 picks a free port.")
-    var httpPort: Int = 8069
+    @Option(name: .customLong("http-port"), help: "Plain HTTP ports, comma-separated (80,8069); 0 picks a free port.")
+    var httpPorts = PortList([8069])
 
     @Option(name: .customLong("https-port"), help: "TLS port, opened once a valid certificate exists; 0 picks one.")
     var httpsPort: Int = 8443
@@ -53,8 +54,11 @@ struct Flags: ParsableCommand {
     var resolvedKeyFile: String { keyFile ?? dataDir + "/tls/key.pem" }
 
     func validate() throws {
-        guard (0...65535).contains(httpPort) else { throw ValidationError("--http-port must be 0...65535") }
+        if let problem = httpPorts.problem { throw ValidationError("--http-port \(problem)") }
         guard (0...65535).contains(httpsPort) else { throw ValidationError("--https-port must be 0...65535") }
+        guard httpsPort == 0 || !httpPorts.ports.contains(httpsPort) else {
+            throw ValidationError("--https-port \(httpsPort) is also an --http-port")
+        }
         guard (1...1024).contains(workers) else { throw ValidationError("--workers must be 1...1024") }
         guard (1...3600).contains(provisioningTimeout) else {
             throw ValidationError("--provisioning-timeout must be 1...3600 seconds")

@@ -1,22 +1,35 @@
 import Foundation
 
-/// Finds the package's `Public/` directory for the default `--public-dir`: walking up from
-/// the executable (which lives in `.build/<config>/` during development), then `./Public`.
+/// Finds the static assets for the default `--public-dir`: the installed package's
+/// `<prefix>/share/iot-box-homepage/public` beside `<prefix>/bin/homepage-server` (so an
+/// installed box, or the package unpacked anywhere, needs no flag); else the source package's
+/// `Public/`, walking up from the executable (which lives in `.build/<config>/` during
+/// development); else `./Public`.
 enum PublicDirectory {
+    static let installedRelativePath = "share/iot-box-homepage/public"
+
     static func locate() -> String {
         let executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent().standardizedFileURL
+        return locate(executable: executable)
+    }
+
+    static func locate(executable: String) -> String {
+        let binDirectory = URL(fileURLWithPath: executable).deletingLastPathComponent().standardizedFileURL
+        let installed = binDirectory.deletingLastPathComponent().appendingPathComponent(installedRelativePath)
+        if isDirectory(installed) { return installed.path }
+        var directory = binDirectory
         while directory.path != "/" {
             let candidate = directory.appendingPathComponent("Public")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue
-            {
-                return candidate.path
-            }
+            if isDirectory(candidate) { return candidate.path }
             directory = directory.deletingLastPathComponent()
         }
         return "./Public"
+    }
+
+    private static func isDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }

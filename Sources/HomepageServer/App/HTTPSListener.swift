@@ -29,16 +29,23 @@ final class HTTPSListener: Sendable {
     private let requestedPort: Int
     private let store: CertificateStore
     private let logger: Logger
+    /// The lines printed when the listener opens, from what it is bound to and the subject
+    /// of the certificate it serves.
+    private let startLines: @Sendable (ListenerInfo, _ subject: String?) -> [String]
     private let open = Mutex<Open?>(nil)
     /// The stamps of the pair last looked at, served or refused; serialises `serveStoredPair`.
     private let lastSeenVersion = Mutex<[CertificateFileStamp]?>(nil)
 
-    init(server: HTTPServer, host: String, port: Int, store: CertificateStore, logger: Logger) {
+    init(
+        server: HTTPServer, host: String, port: Int, store: CertificateStore, logger: Logger,
+        startLines: @escaping @Sendable (ListenerInfo, _ subject: String?) -> [String] = { info, _ in [info.url] }
+    ) {
         self.server = server
         self.host = host
         self.requestedPort = port
         self.store = store
         self.logger = logger
+        self.startLines = startLines
     }
 
     /// The bound port, or nil while no certificate has been installed.
@@ -124,8 +131,11 @@ final class HTTPSListener: Sendable {
             return info
         }
         if let opened {
-            logger.info("HTTPS listener open", metadata: ["url": "\(opened.url)", "serial": "\(leaf.serialNumberHex)"])
-            print(opened.url)
+            let lines = startLines(opened, leaf.subjectCommonName)
+            logger.info(
+                "HTTPS listener open",
+                metadata: ["url": "\(lines.joined(separator: " "))", "serial": "\(leaf.serialNumberHex)"])
+            for line in lines { print(line) }
             fflush(nil)
         } else {
             logger.info(
