@@ -17,6 +17,8 @@ public struct CertificateSettings: Sendable, Equatable {
 public enum CheckReason: String, Sendable {
     case startup
     case homepageVisit
+    /// Odoo's `GET /iot_drivers/check_certificate`.
+    case checkCertificateRoute
     case checkNow
     case settingsChanged
     case retry

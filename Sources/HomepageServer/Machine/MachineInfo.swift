@@ -53,7 +53,7 @@ struct MachineInfo: Sendable, Equatable {
 
 /// One pass over getifaddrs: IPv4 and IPv6 addresses, and each interface's hardware address
 /// (AF_PACKET entries).
-private struct InterfaceTable {
+struct InterfaceTable {
     struct IPv4Entry {
         var interface: String
         var address: String
