@@ -86,12 +86,26 @@ public struct HTTPResponse: Sendable {
     public var reason: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// Sent after `body` (normally empty then), read from the files in chunks as the client
+    /// takes them: a big body never sits whole in memory. `Content-Length` counts both.
+    public var bodyFiles: [HTTPFileBody]
 
-    public init(status: Int, reason: String? = nil, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(
+        status: Int, reason: String? = nil, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
+        bodyFiles: [HTTPFileBody] = []
+    ) {
         self.status = status
         self.reason = reason ?? HTTPStatus.reasonPhrase(for: status)
         self.headers = headers
         self.body = body
+        self.bodyFiles = bodyFiles
+    }
+
+    /// The body's length: the bytes in memory and those of the files.
+    public var bodyLength: Int {
+        var length = body.count
+        for file in bodyFiles { length += file.length }
+        return length
     }
 
     public init(status: Int, contentType: String, body: String) {

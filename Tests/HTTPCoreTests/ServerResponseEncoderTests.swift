@@ -10,7 +10,7 @@ import Testing
         let closes = ServerResponseEncoder.encode(
             response, for: .init(isHead: isHead, version: version, keepAlive: keepAlive),
             date: Array("Sun, 06 Nov 1994 08:49:37 GMT".utf8), serverName: Array("test".utf8), into: &out)
-        return (String(decoding: out, as: UTF8.self), closes)
+        return (String(decoding: out, as: UTF8.self), closes.closes)
     }
 
     @Test func responseHasStatusLineDateServerAndLength() {

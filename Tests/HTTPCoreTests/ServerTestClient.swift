@@ -27,11 +27,31 @@ final class ServerTestClient {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(host: String = "127.0.0.1", port: Int, receiveTimeoutSeconds: Int = 5) throws {
+    /// `sourceAddress` (IPv4 only) binds the client's end, e.g. `127.0.0.2`, so tests can play
+    /// two hosts on loopback; `receiveBufferSize` shrinks the client's socket buffer so a
+    /// client that does not read pushes back on the server sooner.
+    init(
+        host: String = "127.0.0.1", port: Int, receiveTimeoutSeconds: Int = 5, sourceAddress: String? = nil,
+        receiveBufferSize: Int32? = nil
+    ) throws {
         let isIPv6 = host.contains(":")
         fd = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if var size = receiveBufferSize {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        if let sourceAddress, !isIPv6 {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, sourceAddress, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else { throw Failure.connectFailed(errno) }
+        }
         let result: Int32
         if isIPv6 {
             var address = sockaddr_in6()
@@ -129,6 +149,29 @@ final class ServerTestClient {
         guard buffer.isEmpty else { return false }
         var byte: UInt8 = 0
         return recv(fd, &byte, 1, 0) == 0
+    }
+
+    /// Reads what has arrived, up to `count` bytes, and drops it: the count read, 0 at the end
+    /// of stream, -1 on a reset or when nothing came within the receive timeout.
+    func discard(upTo count: Int) -> Int {
+        if !buffer.isEmpty {
+            let taken = min(count, buffer.count)
+            buffer.removeFirst(taken)
+            return taken
+        }
+        var chunk = [UInt8](repeating: 0, count: count)
+        let received = recv(fd, &chunk, count, 0)
+        return received < 0 ? -1 : received
+    }
+
+    /// Whether the server has closed the connection, asked without waiting: true at end of
+    /// stream or reset, false while it is open (whether or not bytes wait).
+    func isClosedNow() -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, Int32(MSG_DONTWAIT) | Int32(MSG_PEEK))
+        if count == 0 { return true }
+        if count < 0 { return errno != EAGAIN && errno != EWOULDBLOCK }
+        return false
     }
 
     /// Bytes received and not yet returned as part of a response.

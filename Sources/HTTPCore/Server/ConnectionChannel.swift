@@ -57,6 +57,10 @@ final class ConnectionChannel {
     private(set) var outputWaitsFor = EventLoopEvents.writable
     /// Loop time of the last byte moved in either direction.
     private(set) var lastActivityAt: UInt64
+    /// The current write window (see `HTTPServerConfiguration.writeTimeout`): when it began
+    /// and how many bytes left in it.
+    private(set) var writeWindowStartedAt: UInt64
+    private(set) var writtenInWindow = 0
 
     init(
         fd: Int32, transport: any ConnectionTransport, worker: ServerWorker, remoteAddress: String, localPort: Int,
@@ -69,6 +73,7 @@ final class ConnectionChannel {
         self.localPort = localPort
         self.isSecure = isSecure
         lastActivityAt = worker.loop.now
+        writeWindowStartedAt = lastActivityAt
     }
 
     var isOpen: Bool { phase == .open }
@@ -117,12 +122,20 @@ final class ConnectionChannel {
         if input == .waitsForWritable { input = .open }
     }
 
-    /// Makes room for new answers once everything before has been written.
+    /// Makes room for new answers once everything before has been written. Output that
+    /// starts after the last write window has ended starts a new window.
     func prepareOutput() {
         guard outputOffset >= output.count else { return }
         output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
         outputOffset = 0
-        lastActivityAt = worker.loop.now
+        let now = worker.loop.now
+        lastActivityAt = now
+        if now >= writeWindowStartedAt + worker.context.writeTimeoutMs { startWriteWindow() }
+    }
+
+    func startWriteWindow() {
+        writeWindowStartedAt = worker.loop.now
+        writtenInWindow = 0
     }
 
     enum FlushOutcome {
@@ -142,6 +155,7 @@ final class ConnectionChannel {
             case .bytes(let count):
                 guard count > 0 else { return .pending }
                 outputOffset += count
+                writtenInWindow += count
                 outputWaitsFor = .writable
                 lastActivityAt = worker.loop.now
             case .wantWrite:
@@ -220,6 +234,16 @@ final class ConnectionChannel {
     var lingeringDeadline: UInt64 {
         guard case .lingering(let endsAt) = phase else { return .max }
         return min(endsAt, lastActivityAt + worker.context.lingeringTimeoutMs)
+    }
+
+    /// Closes with a reset instead of a FIN (nginx's `reset_timedout_connection`): the kernel
+    /// drops what still waits in the socket's send buffer at once instead of trying to
+    /// deliver it to a reader that has shown it will not take it.
+    func abort() {
+        guard phase != .closed else { return }
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close()
     }
 
     func close() {

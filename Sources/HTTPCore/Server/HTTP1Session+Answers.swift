@@ -9,9 +9,25 @@ final class ServerResponderOnce: Sendable {
     }
 }
 
+/// The files of one answer, sent in order, and how far.
+struct FileStream {
+    var files: [HTTPFileBody]
+    var index = 0
+    /// Bytes of `files[index]` already read.
+    var position = 0
+    /// Bytes not yet read, over all the files.
+    var remaining: Int
+
+    init(_ files: [HTTPFileBody]) {
+        self.files = files
+        remaining = files.reduce(0) { $0 + $1.length }
+    }
+}
+
 extension HTTP1Session {
     /// Adds a slot behind the ones already waiting: answers leave strictly in request order.
     func enqueue(_ slot: Slot) {
+        if case .ready(let response, _) = slot { queuedAnswerBytes += response.bodyLength }
         slots.append(slot)
     }
 
@@ -21,6 +37,7 @@ extension HTTP1Session {
         let index = sequence - firstSlotSequence
         guard index >= 0, index < slots.count, case .waiting(let facts) = slots[index] else { return }
         slots[index] = .ready(response, facts)
+        queuedAnswerBytes += response.bodyLength
         pump()
     }
 
@@ -28,8 +45,10 @@ extension HTTP1Session {
     /// not read then holds one answer beyond it, not a whole pipeline of them.
     static let encodedOutputHighWater = 64 * 1024
 
-    /// The first answer owed is ready (or an interim one): encoding can take it now.
+    /// A file is being sent, or the first answer owed is ready (or an interim one): encoding
+    /// can go on now.
     var hasEncodableSlot: Bool {
+        if stream != nil { return true }
         guard let first = slots.first else { return false }
         if case .waiting = first { return false }
         return true
@@ -52,6 +71,7 @@ extension HTTP1Session {
     func encodeReadySlots() {
         guard hasEncodableSlot else { return }
         channel.prepareOutput()
+        guard continueStream() else { return }
         var taken = 0
         for (index, slot) in slots.enumerated() {
             if channel.pendingOutputCount >= Self.encodedOutputHighWater { break }
@@ -65,22 +85,61 @@ extension HTTP1Session {
             case .ready(let response, var facts):
                 // Shutting down: the last answer owed closes the connection.
                 if worker.draining && index == slots.count - 1 { facts.keepAlive = false }
-                let closes = ServerResponseEncoder.encode(
+                let encoded = ServerResponseEncoder.encode(
                     response, for: facts, date: worker.date.bytes, serverName: worker.context.serverNameBytes,
                     into: &channel.output)
+                queuedAnswerBytes -= response.bodyLength
                 taken += 1
-                if closes {
+                if encoded.closes {
                     // Nothing after a closing answer is ever sent.
                     phase = .finishing
+                    for case .ready(let dropped, _) in slots[(index + 1)...] {
+                        queuedAnswerBytes -= dropped.bodyLength
+                    }
                     taken = slots.count
-                    break
                 }
+                if encoded.streamsFiles {
+                    stream = FileStream(response.bodyFiles)
+                    guard continueStream() else { break }
+                }
+                if encoded.closes { break }
                 continue
             }
             break
         }
         slots.removeFirst(taken)
         firstSlotSequence += taken
+    }
+
+    /// Reads the answer's files into the output while it is under the high-water mark; true
+    /// once every file is sent (or none is being sent), false while bytes remain. A file that
+    /// ends early or cannot be read closes the connection: its `Content-Length` cannot be met.
+    func continueStream() -> Bool {
+        guard var current = stream else { return true }
+        let buffer = worker.readBuffer
+        while channel.pendingOutputCount < Self.encodedOutputHighWater {
+            guard current.index < current.files.count else {
+                stream = nil
+                return true
+            }
+            let file = current.files[current.index]
+            guard current.position < file.length else {
+                current.index += 1
+                current.position = 0
+                continue
+            }
+            let count = file.read(at: current.position, into: buffer)
+            guard count > 0 else {
+                stream = nil
+                close()
+                return false
+            }
+            channel.output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            current.position += count
+            current.remaining -= count
+        }
+        stream = current
+        return false
     }
 
     /// Writes pending output; partial writes wait for writability with reading paused.
@@ -105,8 +164,8 @@ extension HTTP1Session {
         let (kind, at): (DeadlineKind, UInt64)
         if case .handshaking = channel.phase {
             (kind, at) = (.handshake, acceptedAt + context.handshakeTimeoutMs)
-        } else if channel.hasPendingOutput {
-            (kind, at) = (.write, channel.lastActivityAt + context.writeTimeoutMs)
+        } else if channel.hasPendingOutput || stream != nil {
+            (kind, at) = (.write, channel.writeWindowStartedAt + context.writeTimeoutMs)
         } else if !slots.isEmpty {
             // A handler is still working; its own timeouts apply, and shutdown's grace caps it.
             (kind, at) = (.none, .max)
@@ -117,6 +176,9 @@ extension HTTP1Session {
         } else if !parser.isIdle {
             headStartedAt = worker.loop.now
             (kind, at) = (.header, worker.loop.now + context.headerTimeoutMs)
+        } else if requestCount == 0 {
+            // Not one byte yet: the header timeout runs from the accept, not the idle one.
+            (kind, at) = (.header, acceptedAt + context.headerTimeoutMs)
         } else {
             (kind, at) = (.idle, channel.lastActivityAt + context.idleTimeoutMs)
         }
@@ -128,6 +190,17 @@ extension HTTP1Session {
     /// silently.
     func deadlineExpired() {
         switch deadlineKind {
+        case .write:
+            // The window is over: enough went out to go on, or the reader is too slow.
+            guard channel.writtenInWindow >= worker.context.minimumBytesPerWriteWindow else {
+                close(reset: true)
+                return
+            }
+            channel.startWriteWindow()
+            updateDeadline()
+        case .header where requestCount == 0 && parser.isIdle:
+            // A connection that never sent a byte gets no answer, just the end.
+            close()
         case .header, .body:
             guard isAnsweredForTimeout else {
                 close()
@@ -138,12 +211,12 @@ extension HTTP1Session {
             encodeReadySlots()
             writeOutput()
             close()
-        case .handshake, .write, .idle, .lingering, .none:
+        case .handshake, .idle, .lingering, .none:
             close()
         }
     }
 
     private var isAnsweredForTimeout: Bool {
-        slots.isEmpty && !channel.hasPendingOutput
+        isAnswered
     }
 }

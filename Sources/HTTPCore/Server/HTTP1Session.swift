@@ -47,6 +47,10 @@ final class HTTP1Session: EventLoopFileHandler {
 
     /// Answers not yet encoded.
     var slots: [Slot] = []
+    /// The files of the answer being sent, read into the output as it drains.
+    var stream: FileStream?
+    /// Body bytes of the ready answers in `slots` (files counted at their length).
+    var queuedAnswerBytes = 0
     /// The sequence number of `slots[0]`; deferred responders address their slot by it.
     var firstSlotSequence = 0
     var requestCount = 0
@@ -116,9 +120,18 @@ final class HTTP1Session: EventLoopFileHandler {
         }
     }
 
-    /// The pipeline has room for one more request.
+    /// The pipeline has room for one more request: fewer answers owed than the pipelining
+    /// limit, and fewer answer bytes held than `maxBufferedAnswerBytes`.
     private var hasRoom: Bool {
-        slots.count < worker.context.configuration.maxPipelinedRequests
+        let configuration = worker.context.configuration
+        return slots.count < configuration.maxPipelinedRequests
+            && heldAnswerBytes < configuration.maxBufferedAnswerBytes
+    }
+
+    /// Answer bytes this connection holds or will read: queued bodies, encoded output not yet
+    /// written, and the rest of a file being sent.
+    var heldAnswerBytes: Int {
+        queuedAnswerBytes + channel.pendingOutputCount + (stream?.remaining ?? 0)
     }
 
     /// Parsing pauses while output is pending (backpressure), while the pipeline is full, and
@@ -141,8 +154,8 @@ final class HTTP1Session: EventLoopFileHandler {
     }
 
     /// Every answer owed is written.
-    private var isAnswered: Bool {
-        slots.isEmpty && !channel.hasPendingOutput
+    var isAnswered: Bool {
+        slots.isEmpty && stream == nil && !channel.hasPendingOutput
     }
 
     func readAvailable() {
@@ -302,6 +315,7 @@ final class HTTP1Session: EventLoopFileHandler {
     /// Called once every answer owed is written and nothing more will be taken.
     private func closeAfterAnswers() {
         slots = []
+        stream = nil
         guard !worker.draining, channel.beginLingering() else {
             close()
             return
@@ -309,10 +323,13 @@ final class HTTP1Session: EventLoopFileHandler {
         handleEvents([])
     }
 
-    func close() {
+    /// Closes; `reset` drops unsent bytes with a reset (a reader too slow to wait for).
+    func close(reset: Bool = false) {
         guard channel.phase != .closed else { return }
-        channel.close()
+        if reset { channel.abort() } else { channel.close() }
         slots = []
+        stream = nil
+        queuedAnswerBytes = 0
         worker.connectionClosed(self)
     }
 }

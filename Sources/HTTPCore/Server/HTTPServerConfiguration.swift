@@ -15,12 +15,27 @@ public struct HTTPServerConfiguration: Sendable {
     /// then close.
     public var bodyTimeout: Duration = .seconds(30)
 
-    /// A pending response must make progress at least this often (nginx's `send_timeout`: the
-    /// time between two successful writes, so a slow but live download is not cut). Past it:
-    /// close.
+    /// The window over which a pending answer's progress is measured: in each, at least
+    /// `minimumSendRate` × this many bytes (and at least one) must leave, else the connection
+    /// is closed. The window does not restart on every partial write (as nginx's
+    /// `send_timeout` does), so a reader taking a byte now and then cannot hold its answer,
+    /// its file and its slot for ever.
     public var writeTimeout: Duration = .seconds(30)
 
+    /// The slowest reader served, in bytes per second, averaged over each `writeTimeout`
+    /// window. A live download on the slowest LAN or Wi-Fi link is far above it.
+    public var minimumSendRate: Int = 1024
+
+    /// Bytes of answers one connection may hold: bodies queued behind the one being sent,
+    /// encoded bytes not yet written and what remains of a file being streamed. Parsing
+    /// pauses past it, so a client that pipelines requests for big answers and never reads
+    /// holds about one answer's memory (a file body is read in chunks, never whole), not a
+    /// pipeline of them.
+    public var maxBufferedAnswerBytes: Int = 512 * 1024
+
     /// A keep-alive connection with no request under way is closed silently after this long.
+    /// A new connection that has not sent its first request is not idle: `headerTimeout`
+    /// runs from the accept, so a silent connection holds its slot only that long.
     public var idleTimeout: Duration = .seconds(60)
 
     /// A TLS handshake must finish within this time from the accept. Past it: close.
@@ -39,6 +54,11 @@ public struct HTTPServerConfiguration: Sendable {
     /// Most open connections across all listeners and workers. A connection accepted beyond
     /// it is closed at once, so the box keeps serving the ones it has.
     public var maxConnections: Int = 1024
+
+    /// Most open connections from one client address (IPv4-mapped IPv6 counted as IPv4). A
+    /// connection beyond it is closed at once, so one host cannot take every slot of
+    /// `maxConnections` from the others. A browser opens about six per host.
+    public var maxConnectionsPerClient: Int = 64
 
     /// Requests served on one connection before it is closed (after answering the last one
     /// with `Connection: close`), as nginx's `keepalive_requests`.

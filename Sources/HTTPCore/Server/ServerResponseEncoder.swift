@@ -11,11 +11,19 @@ enum ServerResponseEncoder {
         var keepAlive: Bool
     }
 
-    /// Appends the response to `out` and returns whether the connection must close after it.
+    /// What encoding decided.
+    struct Encoded {
+        /// The connection must close after this answer.
+        var closes: Bool
+        /// The answer's `bodyFiles` must follow the bytes encoded.
+        var streamsFiles: Bool
+    }
+
+    /// Appends the response (head, and the body held in memory) to `out`.
     static func encode(
         _ response: HTTPResponse, for request: RequestFacts, date: [UInt8], serverName: [UInt8],
         into out: inout [UInt8]
-    ) -> Bool {
+    ) -> Encoded {
         let closes = !request.keepAlive || response.headers.hasToken("close", in: "Connection")
         let status = response.status
         // RFC 9110 §6.4.1: 1xx, 204 and 304 never carry content; §9.3.2: HEAD gets none either.
@@ -57,10 +65,10 @@ enum ServerResponseEncoder {
         if !statusForbidsBody {
             out.append(contentsOf: contentLengthName)
             // A HEAD handler may state the length of the body it left out.
-            if request.isHead, response.body.isEmpty, let handlerLength {
+            if request.isHead, response.body.isEmpty, response.bodyFiles.isEmpty, let handlerLength {
                 out.append(contentsOf: handlerLength.utf8)
             } else {
-                appendDecimal(response.body.count, to: &out)
+                appendDecimal(response.bodyFiles.isEmpty ? response.body.count : response.bodyLength, to: &out)
             }
             out.append(contentsOf: crlf)
         }
@@ -71,7 +79,7 @@ enum ServerResponseEncoder {
         }
         out.append(contentsOf: crlf)
         if sendsBody { out.append(contentsOf: response.body) }
-        return closes
+        return Encoded(closes: closes, streamsFiles: sendsBody && !response.bodyFiles.isEmpty)
     }
 
     private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {

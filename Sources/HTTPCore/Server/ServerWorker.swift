@@ -95,21 +95,28 @@ final class ServerWorker {
                 close(fd)
                 continue
             }
+            let peer = ServerListenSocket.describe(storage)
+            guard context.admitConnection(from: peer.address) else {
+                context.openConnections.subtract(1, ordering: .relaxed)
+                close(fd)
+                continue
+            }
             ServerListenSocket.configureAccepted(fd)
             let transport: any ConnectionTransport
             do {
                 transport = try listener.factory?.makeTransport(socket: fd) ?? PlainTransport(socket: fd)
             } catch {
+                context.releaseConnection(from: peer.address)
                 context.openConnections.subtract(1, ordering: .relaxed)
                 close(fd)
                 continue
             }
-            let peer = ServerListenSocket.describe(storage)
             let channel = ConnectionChannel(
                 fd: fd, transport: transport, worker: self, remoteAddress: peer.address, localPort: listener.port,
                 isSecure: listener.factory != nil)
             let connection = HTTP1Session(channel: channel, worker: self)
             guard (try? loop.register(fd: fd, interest: .readable, handler: connection)) != nil else {
+                context.releaseConnection(from: peer.address)
                 context.openConnections.subtract(1, ordering: .relaxed)
                 close(fd)
                 continue
@@ -141,6 +148,7 @@ final class ServerWorker {
             connections[slot] = last
             last.tableIndex = slot
         }
+        context.releaseConnection(from: connection.channel.remoteAddress)
         context.openConnections.subtract(1, ordering: .relaxed)
         if draining && connections.isEmpty { finish() }
     }

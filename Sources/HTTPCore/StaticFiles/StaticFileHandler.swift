@@ -2,10 +2,12 @@ import Synchronization
 
 /// Serves the files under one directory for GET and HEAD, like a small nginx `location`.
 ///
-/// Files are read whole (up to `maxFileSize`; a bigger file is not served: 404) and kept in
-/// memory with their gzip form, compressed once per file version. A cached file is checked
-/// against the disk (stat) at most once per `revalidationInterval`, so a busy loop does no
-/// file system calls at all, and an edited file is picked up within that interval.
+/// Files up to `streamingThreshold` are read whole and kept in memory with their gzip form,
+/// compressed once per file version. A cached file is checked against the disk (stat) at most
+/// once per `revalidationInterval`, so a busy loop does no file system calls at all, and an
+/// edited file is picked up within that interval. A bigger file (up to `maxFileSize`; past
+/// it: 404) is never held in memory: each request opens it and its body is streamed from the
+/// file in chunks as the client reads (`HTTPFileBody`), without gzip.
 ///
 /// Refused with 404 and never opened: `.`/`..` segments, any dot file, encoded or raw
 /// separators and backslashes inside a segment, NUL, directories, and paths whose real
@@ -19,13 +21,17 @@ public final class StaticFileHandler: Sendable {
     /// Files at or below this size are sent uncompressed: gzip would not pay for itself.
     public let gzipMinimumSize: Int
     public let revalidationInterval: Double
+    /// Files above this size are streamed from the disk instead of cached in memory.
+    public let streamingThreshold: Int
 
     private let cache = Mutex<[String: CachedStaticFile]>([:])
 
     public init(
         root: String, urlPrefix: String = "/static/", cacheControl: String = "public, max-age=3600",
-        maxFileSize: Int = 8 * 1024 * 1024, gzipMinimumSize: Int = 256, revalidationInterval: Double = 1
+        maxFileSize: Int = 8 * 1024 * 1024, gzipMinimumSize: Int = 256, revalidationInterval: Double = 1,
+        streamingThreshold: Int = 256 * 1024
     ) {
+        self.streamingThreshold = streamingThreshold
         self.root = StaticFileLoader.realPath(root) ?? root
         self.urlPrefix = urlPrefix
         self.cacheControl = cacheControl
@@ -49,13 +55,35 @@ public final class StaticFileHandler: Sendable {
         } catch {
             return Self.plain(404)
         }
-        guard let file = cachedFile(relative) else { return Self.plain(404) }
-        return response(for: file, request: request)
+        switch lookUp(relative) {
+        case .cached(let file): return response(for: file, request: request)
+        case .streamed(let path): return streamedResponse(path: path, relative: relative, request: request)
+        case .missing: return Self.plain(404)
+        }
     }
 
     /// Drops every cached file (the next request of each reads it again).
     public func purgeCache() {
         cache.withLock { $0.removeAll() }
+    }
+
+    /// A big file: opened now, its validators from the open descriptor, its body streamed.
+    private func streamedResponse(path: String, relative: String, request: HTTPRequest) -> HTTPResponse {
+        guard let (descriptor, identity) = try? StaticFileLoader.open(path, maxSize: maxFileSize) else {
+            return Self.plain(404)
+        }
+        // Owns the descriptor from here: closed once the answer is sent or dropped.
+        let file = HTTPFileBody(descriptor: descriptor, length: identity.size)
+        let etag = "\"\(Self.stamp(identity))\""
+        var headers = HTTPHeaders()
+        headers.add("ETag", etag)
+        headers.add("Last-Modified", HTTPDate.format(identity.seconds))
+        headers.add("Cache-Control", cacheControl)
+        if Self.isNotModified(etags: [etag], modifiedSeconds: identity.seconds, request.headers) {
+            return HTTPResponse(status: 304, headers: headers)
+        }
+        headers.add("Content-Type", StaticFileMediaType.forPath(relative).contentType)
+        return HTTPResponse(status: 200, headers: headers, bodyFiles: [file])
     }
 
     private func response(for file: CachedStaticFile, request: HTTPRequest) -> HTTPResponse {
@@ -65,7 +93,9 @@ public final class StaticFileHandler: Sendable {
         headers.add("Last-Modified", file.lastModified)
         headers.add("Cache-Control", cacheControl)
         if file.mediaType.isCompressible { headers.add("Vary", "Accept-Encoding") }
-        if isNotModified(file, request.headers) {
+        if Self.isNotModified(
+            etags: [file.etag, file.gzipETag], modifiedSeconds: file.modifiedSeconds, request.headers)
+        {
             return HTTPResponse(status: 304, headers: headers)
         }
         headers.add("Content-Type", file.mediaType.contentType)
@@ -78,7 +108,7 @@ public final class StaticFileHandler: Sendable {
 
     /// RFC 9110 §13.2.2: If-None-Match decides when present (weak comparison, either
     /// coding's tag matches); only without it does If-Modified-Since count.
-    private func isNotModified(_ file: CachedStaticFile, _ headers: HTTPHeaders) -> Bool {
+    private static func isNotModified(etags: [String], modifiedSeconds: Int, _ headers: HTTPHeaders) -> Bool {
         let noneMatch = headers.values(for: "If-None-Match")
         if !noneMatch.isEmpty {
             for value in noneMatch {
@@ -86,13 +116,13 @@ public final class StaticFileHandler: Sendable {
                     var tag = element.trimmingASCIIWhitespace()
                     if tag == "*" { return true }
                     if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
-                    if tag == file.etag || tag == file.gzipETag { return true }
+                    if etags.contains(where: { $0 == tag }) { return true }
                 }
             }
             return false
         }
         guard let since = headers["If-Modified-Since"], let date = HTTPDate.parse(since) else { return false }
-        return file.modifiedSeconds <= date
+        return modifiedSeconds <= date
     }
 
     /// Whether gzip is acceptable: listed (or `*`) with a q-value above zero. An explicit
@@ -129,6 +159,28 @@ public final class StaticFileHandler: Sendable {
 
     // MARK: - Cache
 
+    /// A strong validator from size and modification time, hex like nginx.
+    private static func stamp(_ identity: StaticFileLoader.Identity) -> String {
+        String(identity.size, radix: 16) + "-" + String(identity.seconds, radix: 16) + "-"
+            + String(identity.nanoseconds, radix: 16)
+    }
+
+    private enum LookUp {
+        case cached(CachedStaticFile)
+        /// Too big to keep in memory: served from the file at this real path.
+        case streamed(String)
+        case missing
+    }
+
+    private func lookUp(_ relative: String) -> LookUp {
+        if let file = cachedFile(relative) { return .cached(file) }
+        guard let path = try? StaticFileLoader.resolve(root: root, relative: relative),
+            let identity = try? StaticFileLoader.identity(of: path, maxSize: maxFileSize),
+            identity.size > streamingThreshold
+        else { return .missing }
+        return .streamed(path)
+    }
+
     /// The file for `relative`, from memory when checked recently, else after a stat, else
     /// read afresh. The lock is never held during file system calls.
     private func cachedFile(_ relative: String) -> CachedStaticFile? {
@@ -138,7 +190,7 @@ public final class StaticFileHandler: Sendable {
         do {
             let path = try StaticFileLoader.resolve(root: root, relative: relative)
             if var cached {
-                let identity = try StaticFileLoader.identity(of: path, maxSize: maxFileSize)
+                let identity = try StaticFileLoader.identity(of: path, maxSize: min(maxFileSize, streamingThreshold))
                 if identity
                     == .init(
                         size: cached.size, seconds: cached.modifiedSeconds, nanoseconds: cached.modifiedNanoseconds)
@@ -160,7 +212,7 @@ public final class StaticFileHandler: Sendable {
     private func load(path: String, relative: String, now: Double) throws(StaticFileLoader.Failure)
         -> CachedStaticFile
     {
-        let (identity, content) = try StaticFileLoader.readWhole(path, maxSize: maxFileSize)
+        let (identity, content) = try StaticFileLoader.readWhole(path, maxSize: min(maxFileSize, streamingThreshold))
         let mediaType = StaticFileMediaType.forPath(relative)
         var gzipped: [UInt8]?
         if mediaType.isCompressible && content.count > gzipMinimumSize,
@@ -170,9 +222,7 @@ public final class StaticFileHandler: Sendable {
         }
         // Strong validator from size and modification time, hex like nginx; the gzip form
         // is another representation, so it gets its own tag.
-        let stamp =
-            String(identity.size, radix: 16) + "-" + String(identity.seconds, radix: 16) + "-"
-            + String(identity.nanoseconds, radix: 16)
+        let stamp = Self.stamp(identity)
         return CachedStaticFile(
             size: identity.size, modifiedSeconds: identity.seconds, modifiedNanoseconds: identity.nanoseconds,
             content: content, gzipped: gzipped, mediaType: mediaType, etag: "\"\(stamp)\"",

@@ -63,15 +63,26 @@ enum StaticFileLoader {
             size: Int(info.st_size), seconds: Int(info.st_mtim.tv_sec), nanoseconds: Int(info.st_mtim.tv_nsec))
     }
 
-    /// Reads the whole file; the identity comes from the open descriptor so bytes and
-    /// validators describe the same file even if it is replaced meanwhile.
-    static func readWhole(_ path: String, maxSize: Int) throws(Failure) -> (Identity, [UInt8]) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    /// Opens a regular file of at most `maxSize` bytes; the identity comes from the open
+    /// descriptor, so bytes and validators describe the same file even if it is replaced
+    /// meanwhile. The caller closes the descriptor.
+    static func open(_ path: String, maxSize: Int) throws(Failure) -> (Int32, Identity) {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { throw .unreadable }
-        defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .unreadable }
-        let identity = try identity(info, maxSize: maxSize)
+        do throws(Failure) {
+            guard fstat(descriptor, &info) == 0 else { throw .unreadable }
+            return (descriptor, try identity(info, maxSize: maxSize))
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// Reads the whole file, with the identity of what was read.
+    static func readWhole(_ path: String, maxSize: Int) throws(Failure) -> (Identity, [UInt8]) {
+        let (descriptor, identity) = try open(path, maxSize: maxSize)
+        defer { close(descriptor) }
         var bytes = [UInt8](repeating: 0, count: identity.size)
         var filled = 0
         while filled < identity.size {
