@@ -82,7 +82,9 @@ struct ServerTestTrickleFactory: TransportFactory {
 
     @Test func largeResponsesSurvivePartialWritesAndKeepOrder() throws {
         try withServerForTest { _, port in
-            let client = try ServerTestClient(port: port)
+            // 16 MB through loopback: on a machine busy with the whole suite this can pause for
+            // seconds; the timeout guards against a hang, not against slowness.
+            let client = try ServerTestClient(port: port, receiveTimeoutSeconds: 30)
             client.send(
                 "GET /large HTTP/1.1\r\nHost: a\r\n\r\nGET /large HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"
             )
