@@ -41,10 +41,10 @@ let package = Package(
         ),
         .testTarget(name: "SystemKitTests", dependencies: ["SystemKit"]),
         // HTTPCore's tests mint their TLS certificates with the sandbox's certificate authority.
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "CZlib", "Sandbox"]),
-        .testTarget(name: "CertServiceTests", dependencies: ["CertService", "HTTPCore", "Sandbox"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "CZlib", "Sandbox", "TestSupport"]),
+        .testTarget(name: "CertServiceTests", dependencies: ["CertService", "HTTPCore", "Sandbox", "TestSupport"]),
         // The sandbox is checked against the product's own reading of the service's answers.
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CertService", "HTTPCore"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CertService", "HTTPCore", "TestSupport"]),
         .testTarget(name: "ViewsTests", dependencies: ["Views"]),
         // Shared by test targets only: a temporary directory, the built executables, and
         // `EndToEndBox`, one running homepage-server driven over its sockets.

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import CertService
@@ -11,7 +12,7 @@ private final class CheckerHarness {
     static let serverURL = "https://shop.test"
     static let secret = "ENTERPRISE-SECRET-7731"
 
-    let directory: CertTestDirectory
+    let directory: TemporaryDirectory
     let clock = ManualCertificateClock(now: Date(timeIntervalSince1970: 1_800_000_000))
     let transport: FakeProvisioningTransport
     let log = CapturedLog()
@@ -25,7 +26,7 @@ private final class CheckerHarness {
         unitRandom: @escaping @Sendable () -> Double = { 0.5 },
         respond: @escaping FakeProvisioningTransport.Responder
     ) throws {
-        directory = try CertTestDirectory()
+        directory = TemporaryDirectory(prefix: "cert-tests")
         transport = FakeProvisioningTransport(holdRequests: holdRequests, respond: respond)
         var configuration = CertificateChecker.Configuration(
             provisioningURL: Self.provisioningURL, identifier: "box-identifier")
@@ -262,9 +263,9 @@ private func answerHTTP(_ status: Int, _ body: String = "") -> FakeProvisioningT
     }
 
     @Test func unwritableStoreIsStoreException() async throws {
-        let outer = try CertTestDirectory()
+        let outer = TemporaryDirectory(prefix: "cert-tests")
         defer { outer.remove() }
-        try outer.write("plain", "a regular file")
+        outer.write("plain", "a regular file")
         let harness = try CheckerHarness(storeDirectory: outer.path + "/plain", respond: answerHTTP(500))
         let now = harness.now
         harness.transport.setResponder { _, _ in

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import SystemKit
+import TestSupport
 import Testing
 
 @testable import CertService
@@ -99,26 +100,26 @@ private struct FailingWriterFileSystem: CertificateFileSystem {
     let newKey = "-----NEW KEY-----\n" + String(repeating: "d", count: 300)
 
     @Test func missingCertificateReadsAsNil() throws {
-        let directory = try CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
         #expect(try CertificateStore(dataDirectory: directory.path).read() == nil)
     }
 
     @Test func replaceCreatesPrivateDirectoryAndModes() throws {
-        let directory = try CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
         let store = CertificateStore(dataDirectory: directory.path)
         try store.replace(chainPEM: newChain, keyPEM: newKey)
-        #expect(try directory.mode("tls") == 0o700)
-        #expect(try directory.mode("tls/key.pem") == 0o600)
-        #expect(try directory.mode("tls/cert.pem") == 0o644)
+        #expect(directory.mode(of: "tls") == 0o700)
+        #expect(directory.mode(of: "tls/key.pem") == 0o600)
+        #expect(directory.mode(of: "tls/cert.pem") == 0o644)
         let pair = try #require(try store.read())
         #expect(pair.chainPEM == newChain && pair.keyPEM == newKey)
         #expect(!FileManager.default.fileExists(atPath: store.markerPath))
     }
 
     @Test func unchangedFilesAreServedFromCacheAndReplacedOnesReRead() throws {
-        let directory = try CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
         let store = CertificateStore(dataDirectory: directory.path)
         try store.replace(chainPEM: oldChain, keyPEM: oldKey)
@@ -131,21 +132,21 @@ private struct FailingWriterFileSystem: CertificateFileSystem {
     }
 
     @Test func certificateWithoutKeyIsAReadError() throws {
-        let directory = try CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
-        try directory.write("cert.pem", oldChain)
+        directory.write("cert.pem", oldChain)
         let store = CertificateStore(
             certificatePath: directory.path + "/cert.pem", keyPath: directory.path + "/key.pem")
         #expect(throws: CertificateError.self) { try store.read() }
-        #expect(directory.contents("cert.pem") == oldChain)
+        #expect(directory.read("cert.pem") == oldChain)
     }
 
     @Test func unreadableCertificateIsCertReadException() throws {
-        let directory = try CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
         try FileManager.default.createDirectory(
             atPath: directory.path + "/cert.pem", withIntermediateDirectories: false)
-        try directory.write("key.pem", oldKey)
+        directory.write("key.pem", oldKey)
         let store = CertificateStore(
             certificatePath: directory.path + "/cert.pem", keyPath: directory.path + "/key.pem")
         do {
@@ -157,7 +158,7 @@ private struct FailingWriterFileSystem: CertificateFileSystem {
     }
 
     @Test func failedWriteKeepsOldPairAndLeavesNoTemporaryFiles() throws {
-        let directory = try CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
         try CertificateStore(dataDirectory: directory.path).replace(chainPEM: oldChain, keyPEM: oldKey)
         let store = CertificateStore(
@@ -170,16 +171,16 @@ private struct FailingWriterFileSystem: CertificateFileSystem {
             #expect(error.code == .storeException)
             #expect(error.detail.contains("No space left"))
         }
-        #expect(directory.contents("tls/cert.pem") == oldChain)
-        #expect(directory.contents("tls/key.pem") == oldKey)
+        #expect(directory.read("tls/cert.pem") == oldChain)
+        #expect(directory.read("tls/key.pem") == oldKey)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/tls")
         #expect(Set(leftovers) == ["cert.pem", "key.pem"])
     }
 
     @Test func directoryUnderARegularFileIsStoreException() throws {
-        let directory = try CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
-        try directory.write("plain", "not a directory")
+        directory.write("plain", "not a directory")
         let store = CertificateStore(dataDirectory: directory.path + "/plain")
         do {
             try store.replace(chainPEM: newChain, keyPEM: newKey)
@@ -190,7 +191,7 @@ private struct FailingWriterFileSystem: CertificateFileSystem {
     }
 
     @Test func crashAtEveryStepLeavesOldOrNewPairAfterRecovery() throws {
-        let probe = try CertTestDirectory()
+        let probe = TemporaryDirectory(prefix: "cert-tests")
         defer { probe.remove() }
         try CertificateStore(dataDirectory: probe.path).replace(chainPEM: oldChain, keyPEM: oldKey)
         let counting = CrashingFileSystem(operationsBeforeCrash: .max)
@@ -202,7 +203,7 @@ private struct FailingWriterFileSystem: CertificateFileSystem {
 
         var outcomes: Set<String> = []
         for crashPoint in 0...totalSteps {
-            let directory = try CertTestDirectory()
+            let directory = TemporaryDirectory(prefix: "cert-tests")
             defer { directory.remove() }
             let certificatePath = directory.path + "/tls/cert.pem"
             let keyPath = directory.path + "/tls/key.pem"

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPCore
 import Sandbox
+import TestSupport
 import Testing
 
 @testable import CertService
@@ -21,7 +22,7 @@ private struct InProcessSandboxTransport: ProvisioningTransport {
 
 @Suite struct CheckerWithSandboxTests {
     @Test func realCertificateIsStoredThenRenewedWhenItExpiresSoon() async throws {
-        let directory = try CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
         let service = SandboxCertificateService(
             registry: .demo(), issuer: EndToEndPKI.sandboxCA)
@@ -60,7 +61,7 @@ private struct InProcessSandboxTransport: ProvisioningTransport {
         #expect(renewed.nextRetry == nil)
         #expect(renewed.daysLeft == 89 || renewed.daysLeft == 90)
         #expect(stored.all.count == 2)
-        #expect(try directory.mode("tls/key.pem") == 0o600)
+        #expect(directory.mode(of: "tls/key.pem") == 0o600)
     }
 }
 

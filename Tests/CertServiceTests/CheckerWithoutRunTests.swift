@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import CertService
@@ -11,14 +12,14 @@ import Testing
     private static let provisioningURL = "https://provisioning.test/odoo-enterprise/iot/x509"
 
     private final class Box {
-        let directory: CertTestDirectory
+        let directory: TemporaryDirectory
         let clock = ManualCertificateClock(now: Date(timeIntervalSince1970: 1_800_000_000))
         let transport: FakeProvisioningTransport
         let log = CapturedLog()
         let checker: CertificateChecker
 
         init(serverURL: String?, holdRequests: Bool = false) throws {
-            directory = try CertTestDirectory()
+            directory = TemporaryDirectory(prefix: "cert-tests")
             transport = FakeProvisioningTransport(holdRequests: holdRequests) { _, _ in
                 ProvisioningResponse(status: 404, body: [])
             }

@@ -10,7 +10,7 @@ import Testing
 @Suite struct EndToEndInstallTests {
     /// A pair from the sandbox CA that is still servable but inside the renewal window, so
     /// a check asks for a new one while there are old files to protect.
-    private func storeExpiringPair(in box: EndToEndBox) throws -> (chain: [UInt8], key: [UInt8]) {
+    private func storeExpiringPair(in box: EndToEndCheckerBox) throws -> (chain: [UInt8], key: [UInt8]) {
         let now = Date()
         let old = try EndToEndPKI.sandboxCA.issue(
             commonName: "*.0ld0ld00.odoo-iot.com", dnsNames: ["*.0ld0ld00.odoo-iot.com"],
@@ -25,7 +25,7 @@ import Testing
     private func checkKeepingOldFiles(_ service: EndToEndScriptedService) async throws -> CertificateStatus {
         let server = try EndToEndTLSServer(handler: service)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let old = try storeExpiringPair(in: box)
         let stored = TestRecorder<String>()
@@ -80,13 +80,13 @@ import Testing
         let counter = EndToEndCountingHandler(sandbox)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         // A regular file where the certificate's directory should be: no write can succeed
         // there, not even with root's rights.
-        try box.directory.write("blocker", "a file, not a directory\n")
+        box.directory.write("blocker", "a file, not a directory\n")
         try FileManager.default.createDirectory(atPath: box.directory.path + "/keys", withIntermediateDirectories: true)
-        try box.directory.write("keys/key.pem", "an older key\n")
+        box.directory.write("keys/key.pem", "an older key\n")
         let store = CertificateStore(
             certificatePath: box.directory.path + "/blocker/cert.pem", keyPath: box.directory.path + "/keys/key.pem")
         let stored = TestRecorder<String>()
@@ -104,8 +104,8 @@ import Testing
                 == "cannot prepare the certificate directory: mkdir \(box.directory.path)/blocker: Not a directory (errno 20)"
         )
         #expect(counter.provisioningRequests == 1)
-        #expect(box.directory.contents("blocker") == "a file, not a directory\n")
-        #expect(box.directory.contents("keys/key.pem") == "an older key\n")
+        #expect(box.directory.read("blocker") == "a file, not a directory\n")
+        #expect(box.directory.read("keys/key.pem") == "an older key\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: box.directory.path + "/keys") == ["key.pem"])
         #expect(stored.all.isEmpty)
         #expect(sandbox.statusUpdates.isEmpty)
@@ -115,7 +115,7 @@ import Testing
         let sandbox = SandboxCertificateService.endToEnd()
         let server = try EndToEndTLSServer(handler: sandbox)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let production = try sandbox.database(named: "demo-production")
         let stored = TestRecorder<String>()
@@ -130,13 +130,13 @@ import Testing
         #expect(status.nextRetry == nil)
         #expect(status.subject == "*.\(production.subdomain).odoo-iot.com")
         #expect(status.daysLeft == 89 || status.daysLeft == 90)
-        #expect(try box.directory.mode("tls/cert.pem") == 0o644)
-        #expect(try box.directory.mode("tls/key.pem") == 0o600)
-        let chain = try #require(box.directory.contents("tls/cert.pem"))
+        #expect(box.directory.mode(of: "tls/cert.pem") == 0o644)
+        #expect(box.directory.mode(of: "tls/key.pem") == 0o600)
+        let chain = try #require(box.directory.read("tls/cert.pem"))
         #expect(stored.all == [chain])
         let leaf = try #require(try X509Certificate.parseChain(pem: Array(chain.utf8)).first)
         #expect(leaf.subjectCommonName == status.subject)
-        let key = try PrivateKey(pem: Array(try #require(box.directory.contents("tls/key.pem")).utf8))
+        let key = try PrivateKey(pem: Array(try #require(box.directory.read("tls/key.pem")).utf8))
         #expect(leaf.matches(key))
 
         checker.finishPendingStatusReports()

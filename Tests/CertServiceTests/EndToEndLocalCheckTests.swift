@@ -13,7 +13,7 @@ import Testing
         let counter = EndToEndCountingHandler(sandbox)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let production = try sandbox.database(named: "demo-production")
         let checker = box.makeChecker(
@@ -34,13 +34,13 @@ import Testing
         let counter = EndToEndCountingHandler(sandbox)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         try FileManager.default.createDirectory(
             atPath: box.directory.path + "/tls", withIntermediateDirectories: true)
         let garbage = "this is not a certificate\n"
-        try box.directory.write("tls/cert.pem", garbage)
-        try box.directory.write("tls/key.pem", "nor is this a key\n")
+        box.directory.write("tls/cert.pem", garbage)
+        box.directory.write("tls/key.pem", "nor is this a key\n")
         let checker = box.makeChecker(
             provisioningURL: server.provisioningURL,
             settings: SandboxCertificateService.settings(server, try sandbox.database(named: "demo-production")))
@@ -50,7 +50,7 @@ import Testing
         #expect(status.state == .error)
         #expect(status.error?.code == .checkCertReadException)
         #expect(status.error?.detail.contains(box.certificatePath) == true)
-        #expect(box.directory.contents("tls/cert.pem") == garbage)
+        #expect(box.directory.read("tls/cert.pem") == garbage)
         #expect(counter.provisioningRequests == 0)
     }
 
@@ -59,7 +59,7 @@ import Testing
         let counter = EndToEndCountingHandler(sandbox)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let checker = box.makeChecker(
             provisioningURL: server.provisioningURL,

@@ -32,8 +32,8 @@ import Testing
         return leaf.serialNumberHex
     }
 
-    private func storedSerial(_ box: EndToEndBox) throws -> String {
-        let chain = try #require(box.directory.contents("tls/cert.pem"))
+    private func storedSerial(_ box: EndToEndCheckerBox) throws -> String {
+        let chain = try #require(box.directory.read("tls/cert.pem"))
         return try #require(try X509Certificate.parseChain(pem: Array(chain.utf8)).first).serialNumberHex
     }
 
@@ -46,7 +46,7 @@ import Testing
         // The box's listener starts on a placeholder, as a box's does before its first certificate.
         let boxListener = try EndToEndTLSServer(handler: BoxPage())
         defer { boxListener.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let swapFailures = TestRecorder<String>()
         let holder = boxListener.holder
@@ -91,7 +91,7 @@ import Testing
         let counter = EndToEndCountingHandler(sandbox)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let checker = box.makeChecker(
             provisioningURL: server.provisioningURL,
@@ -117,7 +117,7 @@ import Testing
         let counter = EndToEndCountingHandler(sandbox)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let checker = box.makeChecker(
             provisioningURL: server.provisioningURL,

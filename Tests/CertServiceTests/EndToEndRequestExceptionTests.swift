@@ -14,7 +14,7 @@ import Testing
         _ provisioningURL: String, trustServiceCA: Bool = true, totalTimeout: Duration = .seconds(10),
         resolver: HTTPClientResolver = endToEndLoopbackResolver, dnsTimeout: Duration = .seconds(5)
     ) async throws -> CertificateStatus {
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let checker = box.makeChecker(
             provisioningURL: provisioningURL,

@@ -16,7 +16,7 @@ import Testing
         let counter = EndToEndCountingHandler(handler)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let chosen = try sandbox.database(named: database)
         let checker = box.makeChecker(

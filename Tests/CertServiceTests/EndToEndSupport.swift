@@ -3,6 +3,7 @@ import Glibc
 import HTTPCore
 import Sandbox
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import CertService
@@ -23,7 +24,7 @@ enum EndToEndPKI {
 
     /// The sandbox CA the service's issued certificates come from, in a directory of its own.
     static let sandboxCA: SandboxCertificateAuthority = {
-        let directory = try! CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
         return try! SandboxCertificateAuthority(directory: directory.path + "/sandbox")
     }()
@@ -143,14 +144,14 @@ final class EndToEndTLSServer {
 
 /// One box under test: a temp dir with the store and the CA file, and a real checker that
 /// talks to its service over TLS.
-final class EndToEndBox {
-    let directory: CertTestDirectory
+final class EndToEndCheckerBox {
+    let directory: TemporaryDirectory
     let caFile: String
     let clock = ManualCertificateClock(now: Date())
     private let transports = Mutex<[EndToEndCountingTransport]>([])
 
     init() throws {
-        directory = try CertTestDirectory()
+        directory = TemporaryDirectory(prefix: "cert-tests")
         caFile = directory.path + "/service-ca.pem"
         try Data(EndToEndPKI.serviceCA.certificate.pem).write(to: URL(fileURLWithPath: caFile))
     }

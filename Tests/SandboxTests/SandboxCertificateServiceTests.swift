@@ -1,6 +1,7 @@
 import CertService
 import Foundation
 import HTTPCore
+import TestSupport
 import Testing
 
 @testable import Sandbox
@@ -8,7 +9,7 @@ import Testing
 @Suite struct SandboxCertificateServiceTests {
     /// One shared CA for the suite: creating keys is the slow part.
     static let authority: SandboxCertificateAuthority = {
-        let directory = try! SandboxTestDirectory()
+        let directory = TemporaryDirectory(prefix: "sandbox-tests")
         defer { directory.remove() }
         return try! SandboxCertificateAuthority(directory: directory.path + "/sandbox")
     }()
@@ -46,12 +47,12 @@ import Testing
     }
 
     @Test func registryFileIsCreatedOnceAndReadBack() throws {
-        let directory = try SandboxTestDirectory()
+        let directory = TemporaryDirectory(prefix: "sandbox-tests")
         defer { directory.remove() }
         let path = directory.path + "/sandbox/registry.json"
         let created = try SandboxRegistry.loadOrCreate(path: path)
         #expect(try SandboxRegistry.loadOrCreate(path: path) == created)
-        #expect(directory.contents("sandbox/registry.json")?.contains("\"eligible\" : true") == true)
+        #expect(directory.read("sandbox/registry.json")?.contains("\"eligible\" : true") == true)
     }
 
     @Test func eligibleDatabaseGetsARealWildcardCertificate() throws {
@@ -173,20 +174,20 @@ import Testing
     }
 
     @Test func caIsCreatedOncePrivatelyAndReused() throws {
-        let directory = try SandboxTestDirectory()
+        let directory = TemporaryDirectory(prefix: "sandbox-tests")
         defer { directory.remove() }
         let first = try SandboxCertificateAuthority(directory: directory.path + "/sandbox")
         let second = try SandboxCertificateAuthority(directory: directory.path + "/sandbox")
         #expect(first.caCertificatePEM == second.caCertificatePEM)
-        #expect(try directory.mode("sandbox/ca-key.pem") == 0o600)
-        #expect(try directory.mode("sandbox") == 0o700)
+        #expect(directory.mode(of: "sandbox/ca-key.pem") == 0o600)
+        #expect(directory.mode(of: "sandbox") == 0o700)
     }
 
     /// `knobs.json` is edited by hand: a number no certificate can carry must not stop the box.
     @Test func knobsFileWithAnImpossibleValidityKeepsTheDefault() throws {
-        let directory = try SandboxTestDirectory()
+        let directory = TemporaryDirectory(prefix: "sandbox-tests")
         defer { directory.remove() }
-        try directory.write("knobs.json", #"{"validity_days": 1e300, "answer_garbage": true}"#)
+        directory.write("knobs.json", #"{"validity_days": 1e300, "answer_garbage": true}"#)
         let knobs = try #require(SandboxKnobs.load(path: directory.path + "/knobs.json"))
         #expect(knobs.validity == SandboxKnobs().validity)
         #expect(knobs.answerGarbage)

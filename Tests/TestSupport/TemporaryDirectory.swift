@@ -54,6 +54,12 @@ public final class TemporaryDirectory: @unchecked Sendable {
         return names.sorted()
     }
 
+    /// Removes the directory now; a `defer { directory.remove() }` also keeps it alive until
+    /// the end of the scope whose files the code under test still uses.
+    public func remove() {
+        removeTree(path)
+    }
+
     deinit {
         removeTree(path)
     }
