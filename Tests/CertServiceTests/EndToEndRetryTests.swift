@@ -19,7 +19,7 @@ import Testing
     /// to the `nextRetry` the box announced; returns the requests counted after the first check
     /// and after each step, and the announced delays.
     private func runBackOffSteps(
-        _ checker: CertificateChecker, box: EndToEndBox, steps: Int, count: () -> Int
+        _ checker: CertificateChecker, box: EndToEndCheckerBox, steps: Int, count: () -> Int
     ) async throws -> (counts: [Int], delays: [TimeInterval]) {
         var status = await checker.checkAndSettle(reason: .startup)
         var counts = [count()]
@@ -48,7 +48,7 @@ import Testing
         let counter = EndToEndCountingHandler(sandbox)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let production = try sandbox.database(named: "demo-production")
         let checker = box.makeChecker(
@@ -72,7 +72,7 @@ import Testing
         let counter = EndToEndCountingHandler(SilentService())
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let checker = box.makeChecker(
             provisioningURL: server.provisioningURL, settings: settings(origin: server.origin),
@@ -91,7 +91,7 @@ import Testing
             certificateChainPEM: EndToEndPKI.localhost.chainPEM, privateKeyPEM: EndToEndPKI.localhost.keyPEM)
         let server = try EndToEndMisbehavingServer(behaviour: .resetAfterRequest(context))
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let url = "https://localhost:\(server.port)\(SandboxCertificateService.provisioningPath)"
         let checker = box.makeChecker(provisioningURL: url, settings: settings(origin: "https://localhost"))
@@ -110,7 +110,7 @@ import Testing
         let counter = EndToEndCountingHandler(sandbox)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let production = try sandbox.database(named: "demo-production")
         let checker = box.makeChecker(
@@ -126,7 +126,7 @@ import Testing
     @Test func aRefusedConnectionGetsItsQuickResendsAtEachStep() async throws {
         let port = try HTTPClientProvisioningTransportTests().closedLoopbackPort()
         let url = "https://localhost:\(port)\(SandboxCertificateService.provisioningPath)"
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let checker = box.makeChecker(provisioningURL: url, settings: settings(origin: "https://localhost"))
 
@@ -147,7 +147,7 @@ import Testing
         let counter = EndToEndCountingHandler(sandbox)
         let server = try EndToEndTLSServer(handler: counter)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let production = try sandbox.database(named: "demo-production")
         let checker = box.makeChecker(
@@ -173,7 +173,7 @@ import Testing
         sandbox.updateKnobs { $0.forcedStatus = 500 }
         let server = try EndToEndTLSServer(handler: sandbox)
         defer { server.stop() }
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let production = try sandbox.database(named: "demo-production")
         let draws = Mutex<[Double]>([0, 0.999_999, 0.25, 0.5])
@@ -190,12 +190,12 @@ import Testing
 
     /// The daily check lands at the box's own time of day, kept in its file across restarts.
     @Test func theDailyCheckRunsAtTheStoredTimeOfDay() throws {
-        let box = try EndToEndBox()
+        let box = try EndToEndCheckerBox()
         defer { box.remove() }
         let path = box.directory.path + "/" + DailyCheckTime.fileName
         let now = box.clock.now
         let second = (Int(now.timeIntervalSince1970) + 3 * 3600) % 86_400
-        try box.directory.write(DailyCheckTime.fileName, "\(second)\n")
+        box.directory.write(DailyCheckTime.fileName, "\(second)\n")
         var configuration = CertificateChecker.Configuration(provisioningURL: "https://localhost/x", identifier: "b")
         configuration.dailyCheckTimeFile = path
         let checker = CertificateChecker(
@@ -207,6 +207,6 @@ import Testing
 
         let expected = now.timeIntervalSince1970 + 3 * 3600
         #expect(box.clock.pendingDeadlines.contains { abs($0.timeIntervalSince1970 - expected) < 1 })
-        #expect(box.directory.contents(DailyCheckTime.fileName) == "\(second)\n")
+        #expect(box.directory.read(DailyCheckTime.fileName) == "\(second)\n")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import TestSupport
 import Testing
 
 @testable import CertService
@@ -85,21 +86,21 @@ import Testing
     }
 
     @Test func dailyCheckTimeIsDrawnOnceAndKept() throws {
-        let directory = try CertTestDirectory()
+        let directory = TemporaryDirectory(prefix: "cert-tests")
         defer { directory.remove() }
         let path = directory.path + "/" + DailyCheckTime.fileName
         let first = DailyCheckTime.loadOrCreate(path: path, policy: policy, unitRandom: { 0.25 })
         #expect(first.second == 21_600)
         #expect(first.problem == nil)
-        #expect(directory.contents(DailyCheckTime.fileName) == "21600\n")
+        #expect(directory.read(DailyCheckTime.fileName) == "21600\n")
         // A restart draws something else, but the stored time wins.
         let again = DailyCheckTime.loadOrCreate(path: path, policy: policy, unitRandom: { 0.75 })
         #expect(again.second == 21_600)
-        try directory.write(DailyCheckTime.fileName, "garbage")
+        directory.write(DailyCheckTime.fileName, "garbage")
         let repaired = DailyCheckTime.loadOrCreate(path: path, policy: policy, unitRandom: { 0.75 })
         #expect(repaired.second == 64_800)
         #expect(repaired.problem != nil)
-        #expect(directory.contents(DailyCheckTime.fileName) == "64800\n")
+        #expect(directory.read(DailyCheckTime.fileName) == "64800\n")
     }
 
     @Test func theProductWaits95SecondsForARequestAndTenToConnect() {
