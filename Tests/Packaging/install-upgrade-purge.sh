@@ -60,8 +60,12 @@ service_checks() { # after an install or upgrade
         check "the service is active" systemctl -q is-active "$unit"
         check "it answers on port 8069" wait_for_answer http://127.0.0.1:8069/
         check "it answers on port 80" wait_for_answer http://127.0.0.1/
-        check "journalctl -u iot-box-homepage shows its start lines" \
-            bash -c 'journalctl -u iot-box-homepage --no-pager -n 50 | grep -q "http://localhost:8069/"'
+        check "journalctl -u iot-box-homepage shows its start lines" bash -c '
+            for _ in $(seq 1 50); do
+                journalctl -u iot-box-homepage --no-pager -n 50 | grep -q "http://localhost:8069/" && exit 0
+                sleep 0.1
+            done
+            exit 1'
     else
         skip "systemd is not running here: the service's start, answers and journal are not checked"
         check "the unit is enabled for the next boot" test -L /etc/systemd/system/multi-user.target.wants/$unit
