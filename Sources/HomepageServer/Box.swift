@@ -59,7 +59,7 @@ struct Box {
         }
         let logSink: LogFileSink
         do {
-            logSink = try LogFileSink(directory: flags.dataDir + "/logs")
+            logSink = try LogFileSink(directory: flags.dataDir + "/logs", journal: JournalStream.detect())
         } catch {
             throw LaunchFailure(message: "cannot open the log in \(flags.dataDir)/logs: \(error)")
         }

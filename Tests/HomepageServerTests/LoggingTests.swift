@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import TestSupport
 import Testing
@@ -106,5 +107,47 @@ import Testing
         #expect(BoxLogLevel(named: "trace") == nil)
         #expect(BoxLogLevel(.notice) == .info)
         #expect(BoxLogLevel.names == ["debug", "info", "warning", "error"])
+    }
+}
+
+@Suite struct JournalStreamTests {
+    @Test func stderrIsTheJournalOnlyWhenJournalStreamNamesIt() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
+        var info = stat()
+        #expect(fstat(ends[1], &info) == 0)
+        let named = "\(info.st_dev):\(info.st_ino)"
+        #expect(JournalStream.detect(environment: named, descriptor: ends[1])?.descriptor == ends[1])
+        #expect(JournalStream.detect(environment: nil, descriptor: ends[1]) == nil)
+        #expect(JournalStream.detect(environment: "\(info.st_dev):\(info.st_ino + 1)", descriptor: ends[1]) == nil)
+        #expect(JournalStream.detect(environment: "garbage", descriptor: ends[1]) == nil)
+    }
+
+    @Test func linesReachTheJournalRedactedWithTheirPriority() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
+        let directory = TemporaryDirectory()
+        let sink = try LogFileSink(directory: directory.path, journal: JournalStream(descriptor: ends[1]))
+        sink.setSecrets(["s3cret-code"])
+        let log = Logger(label: "cert") {
+            HomepageLogHandler(label: $0, sink: sink, sharedLevel: SharedLogLevel(.info))
+        }
+        log.warning("refused code s3cret-code\nforged line")
+        log.info("check started")
+        log.debug("not recorded")
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(ends[0], &buffer, buffer.count)
+        let text = String(decoding: buffer[0..<max(count, 0)], as: UTF8.self)
+        #expect(
+            text == "<4>WARNING [cert] refused code [redacted]\\nforged line\n<6>INFO [cert] check started\n")
+        #expect(directory.read("homepage.log")?.contains("WARNING [cert] refused code [redacted]") == true)
     }
 }

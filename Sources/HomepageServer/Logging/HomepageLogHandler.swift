@@ -40,7 +40,7 @@ struct HomepageLogHandler: LogHandler {
             let value = Self.secretMetadataKeys.contains(key) ? "[redacted]" : "\(merged[key]!)"
             line += " \(key)=\(value)"
         }
-        sink.append(line)
+        sink.append(line, level: event.level)
     }
 
     /// Sets swift-log's global factory; call once at start.

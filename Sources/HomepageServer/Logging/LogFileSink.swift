@@ -1,9 +1,11 @@
 import Glibc
+import Logging
 import Synchronization
 import SystemKit
 
 /// Where log lines go: `homepage.log` in the logs directory, size-capped and rotated to
-/// `homepage.log.1` … `.N`, plus the most recent lines in memory for the `/logs` page.
+/// `homepage.log.1` … `.N`, plus the most recent lines in memory for the `/logs` page, and the
+/// systemd journal when the box runs as a service (`JournalStream`).
 ///
 /// Lines are appended synchronously, one `write` per line on an `O_APPEND` descriptor. A line
 /// is a few hundred bytes and lands in the page cache in microseconds, so even a call from an
@@ -22,6 +24,7 @@ final class LogFileSink: Sendable {
     private let maximumFileSize: Int
     private let rotatedFileCount: Int
     private let ringCapacity: Int
+    private let journal: JournalStream?
 
     private struct State {
         var descriptor: Int32
@@ -38,8 +41,11 @@ final class LogFileSink: Sendable {
     /// Opens (creating 0700 if needed) `directory` and the log file in it.
     init(
         directory: String, maximumFileSize: Int = LogFileSink.defaultMaximumFileSize,
-        rotatedFileCount: Int = LogFileSink.defaultRotatedFileCount, ringCapacity: Int = LogFileSink.defaultRingCapacity
+        rotatedFileCount: Int = LogFileSink.defaultRotatedFileCount,
+        ringCapacity: Int = LogFileSink.defaultRingCapacity,
+        journal: JournalStream? = nil
     ) throws(FileError) {
+        self.journal = journal
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
             throw FileError(operation: "mkdir", path: directory, code: errno)
         }
@@ -63,7 +69,8 @@ final class LogFileSink: Sendable {
         state.withLock { $0.secrets = kept }
     }
 
-    func append(_ line: String) {
+    /// Appends one line; `level`, when given, is its priority in the journal.
+    func append(_ line: String, level: Logger.Level? = nil) {
         state.withLock { state in
             var text = Self.escapingControls(line)
             for secret in state.secrets {
@@ -85,6 +92,7 @@ final class LogFileSink: Sendable {
             }
             let written = bytes.withUnsafeBytes { write(state.descriptor, $0.baseAddress, $0.count) }
             if written > 0 { state.fileSize += written }
+            if let journal, let level { journal.write(text, level: level) }
         }
     }
 
