@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -58,3 +59,19 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, one per folder of fuzz/Targets, built only by fuzz/run.sh (which sets
+// HOMEPAGE_FUZZ=1 and passes the sanitizer flags to every module): an ordinary build never
+// sees them. Each folder holds a `main.swift` that is `runFuzzer { bytes in ... }`.
+if Context.environment["HOMEPAGE_FUZZ"] == "1" {
+    let folder = Context.packageDirectory + "/fuzz/Targets"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    package.targets += [
+        .target(name: "CFuzzDriver", path: "fuzz/Support/CFuzzDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "HTTPCore"], path: "fuzz/Support/FuzzSupport"),
+    ]
+    for name in names.sorted() where !name.hasPrefix(".") {
+        package.targets.append(
+            .executableTarget(name: name, dependencies: ["HTTPCore", "FuzzSupport"], path: "fuzz/Targets/\(name)"))
+    }
+}

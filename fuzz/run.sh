@@ -1,28 +1,51 @@
 #!/usr/bin/env bash
-# Fuzzes the HTTP/1.1 request parser with libFuzzer and AddressSanitizer for a bounded time.
+# Builds the libFuzzer targets (fuzz/Targets/<name>/main.swift, with AddressSanitizer) and runs
+# each for a bounded time from its checked-in corpus, fuzz/corpus/<name>/. Fails when any
+# target finds a crash, a failed precondition or a memory error; the input that did it is
+# written to fuzz/artifacts/<name>-... (ignored by git) so it can be replayed:
 #
-#   fuzz/run.sh              # 60 s
-#   SECONDS_TO_RUN=600 fuzz/run.sh
-# Crashing inputs are written to fuzz/artifacts/ (ignored by git) and make the script fail.
+#   fuzz/run.sh                              # every target, 20 s each
+#   SECONDS_PER_TARGET=600 fuzz/run.sh ParserFuzzer
+#   .build-fuzz/release/ParserFuzzer fuzz/artifacts/ParserFuzzer-crash-...   # replay
+#
+# Adding a target: a folder fuzz/Targets/<Name> with a main.swift that is
+# `runFuzzer { bytes in ... }` (FuzzSupport), and a few seed inputs in fuzz/corpus/<Name>/.
+# Package.swift picks the folder up when HOMEPAGE_FUZZ=1; an ordinary build never sees it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/parser-fuzz.XXXXXX")
+seconds=${SECONDS_PER_TARGET:-20}
+if [ $# -gt 0 ]; then
+    targets=("$@")
+else
+    targets=()
+    for folder in "$root"/fuzz/Targets/*/; do targets+=("$(basename "$folder")"); done
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$root/fuzz/artifacts" "$work/corpus"
+mkdir -p "$root/fuzz/artifacts"
 
-# The parser is plain Swift with no C dependency, so its files build on their own.
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name HTTPCore \
-    "$root/fuzz/ParserFuzzer.swift" "$root"/Sources/HTTPCore/Parser/*.swift \
-    "$root/Sources/HTTPCore/HTTPHeaders.swift" "$root/Sources/HTTPCore/HTTPMessages.swift" \
-    -o "$work/parser-fuzzer" 2>"$work/build.log" || { cat "$work/build.log" >&2; exit 1; }
+# Every module is instrumented (coverage and ASan), so the fuzzer sees inside HTTPCore.
+# lld links these where gold fails on the sanitizer runtime.
+for target in "${targets[@]}"; do
+    HOMEPAGE_FUZZ=1 swift build -c release --package-path "$root" --scratch-path "$root/.build-fuzz" \
+        -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld \
+        --product "$target" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+done
 
-# A few valid requests to start from.
-printf '\x02GET / HTTP/1.1\r\nHost: a\r\n\r\n' > "$work/corpus/get"
-printf '\x04POST /f HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc' > "$work/corpus/post"
-printf '\x06POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: v\r\n\r\n' \
-    > "$work/corpus/chunked"
-printf '\x03GET http://a/b?c HTTP/1.0\r\nConnection: keep-alive\r\n\r\nOPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n' \
-    > "$work/corpus/pipelined"
-
-"$work/parser-fuzzer" -max_total_time="${SECONDS_TO_RUN:-60}" -max_len=4096 \
-    -artifact_prefix="$root/fuzz/artifacts/" "$work/corpus" 2>&1 | tail -n 5
+failed=()
+for target in "${targets[@]}"; do
+    # New inputs go to a copy: the checked-in corpus stays small and reviewed.
+    mkdir -p "$work/corpus/$target"
+    cp "$root/fuzz/corpus/$target"/* "$work/corpus/$target/" 2>/dev/null || true
+    if "$root/.build-fuzz/release/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$target-" \
+        "$work/corpus/$target" >"$work/$target.log" 2>&1; then
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$target.log")
+        echo "fuzz: $target: ${runs:-?} inputs in ${seconds} s, no finding"
+    else
+        echo "fuzz: $target: FINDING" >&2
+        grep -E "ERROR|Fatal error|Precondition|SUMMARY|artifact" "$work/$target.log" | head -n 20 >&2 || true
+        failed+=("$target")
+    fi
+done
+[ ${#failed[@]} -eq 0 ] || { echo "fuzz: findings in: ${failed[*]}" >&2; exit 1; }

@@ -1,14 +1,12 @@
-// libFuzzer entry point for the HTTP/1.1 request parser: any byte sequence, fed in chunks
-// whose sizes come from the input itself, must never crash the parser, and what it reports
-// must stay consistent (a returned request is complete; after an error every call repeats it).
+import HTTPCore
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func parserFuzzTestOneInput(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
-    guard let first = bytes.first else { return 0 }
+/// Feeds `bytes` to a request parser in chunks of 1–16 bytes (the size from `mode`), with the
+/// default limits or small ones (`mode` odd: so the 413/414/431 paths are reachable by short
+/// inputs), and checks what it reports stays consistent: a returned body respects its limit,
+/// an error is one of the documented statuses, and after an error every call repeats it.
+public func feedParser(_ bytes: [UInt8], mode: UInt8) {
     var limits = HTTPParserLimits()
-    // Small limits make the limit paths reachable by short inputs.
-    if first & 1 == 1 {
+    if mode & 1 == 1 {
         limits.maxRequestLineLength = 64
         limits.maxHeaderBlockSize = 256
         limits.maxHeaderCount = 8
@@ -17,8 +15,8 @@ public func parserFuzzTestOneInput(_ start: UnsafeRawPointer, _ count: Int) -> C
         limits.maxTrailerSize = 64
     }
     var parser = HTTPRequestParser(limits: limits)
-    let chunk = Int(first >> 1) % 16 + 1
-    var offset = 1
+    let chunk = Int(mode >> 1) % 16 + 1
+    var offset = 0
     var sawError: HTTPParseError?
     while offset < bytes.count {
         let end = min(bytes.count, offset + chunk)
@@ -33,13 +31,16 @@ public func parserFuzzTestOneInput(_ start: UnsafeRawPointer, _ count: Int) -> C
             case .request(let request):
                 precondition(sawError == nil, "a request came after an error")
                 precondition(request.body.count <= limits.maxBodySize, "body over the limit")
+                if let authority = request.authority {
+                    precondition(HostAndPort(authority.description) == authority, "authority does not round-trip")
+                }
             case .error(let error):
                 if let sawError { precondition(sawError == error, "the error changed") }
                 sawError = error
                 precondition([400, 413, 414, 417, 431, 501, 505].contains(error.status), "unexpected status")
+                precondition(!error.reason.isEmpty, "an error without a reason")
                 break drain
             }
         }
     }
-    return 0
 }
