@@ -87,18 +87,27 @@ struct Box {
         }
         tightenKeyPermissions(flags.resolvedKeyFile, logger: logger)
 
-        let machine = MachineInfo.current()
+        let machine = MachineWatcher()
+        let dns = DNSCheck(onReport: { report in
+            let level: Logger.Level = report.state == .ok ? .info : .warning
+            logger.log(
+                level: level, "DNS check of the HTTPS name",
+                metadata: [
+                    "name": "\(report.name)", "state": "\(report.state.rawValue)",
+                    "addresses": "\(report.addresses.joined(separator: " "))", "detail": "\(report.detail ?? "")",
+                ])
+        })
         let store = CertificateStore(certificatePath: flags.resolvedCertFile, keyPath: flags.resolvedKeyFile)
         let https = HTTPSListener(
             server: server, host: flags.bind, port: flags.httpsPort, store: store, logger: logger
         ) { info, subject in
-            ListenerURLs.httpsURLs(for: info, subject: subject, machine: machine)
+            ListenerURLs.httpsURLs(for: info, subject: subject, machine: machine.current)
         }
         let clientConfiguration = HTTPClientProvisioningTransport.clientConfiguration(
             extraCAFile: sandbox?.caFile ?? flags.caFile, requestTimeout: .seconds(flags.provisioningTimeout))
         let config = settings.current
         var checkerConfiguration = CertificateChecker.Configuration(
-            provisioningURL: sandbox?.provisioningURL ?? flags.provisioningURL, identifier: machine.identifier)
+            provisioningURL: sandbox?.provisioningURL ?? flags.provisioningURL, identifier: machine.current.identifier)
         checkerConfiguration.dailyCheckTimeFile = flags.dataDir + "/" + DailyCheckTime.fileName
         let checker = CertificateChecker(
             configuration: checkerConfiguration,
@@ -112,13 +121,20 @@ struct Box {
             onCertificateStored: { chainPEM, _ in
                 https.serveStoredPair()
                 settings.rememberSubject(ofChain: chainPEM, logger: logger)
+                let ipAddress = machine.current.ipAddress
+                dns.checkIfDue(
+                    name: HomepageApp.httpsAddress(ipAddress: ipAddress, served: https.served)?.name,
+                    expected: ipAddress, force: true)
             })
         let app = HomepageApp(
-            settings: settings, machine: machine, csrf: csrf, logSink: logSink, logLevel: logLevel, checker: checker,
+            settings: settings, machine: machine, dns: dns, csrf: csrf, logSink: logSink, logLevel: logLevel,
+            checker: checker,
             https: https, sandbox: sandbox, bindAddress: flags.bind,
             publicDirectory: flags.publicDir ?? PublicDirectory.locate())
 
-        let startLines = httpListeners.flatMap { ListenerURLs.urls(for: $0, boxAddresses: machine.allAddresses) }
+        let startLines = httpListeners.flatMap {
+            ListenerURLs.urls(for: $0, boxAddresses: machine.current.allAddresses)
+        }
         logger.notice(
             "serving",
             metadata: ["url": "\(startLines.joined(separator: " "))", "public-dir": "\(app.publicDirectory)"])
@@ -129,6 +145,8 @@ struct Box {
         // HTTPS listener opens and before any request can start another check.
         checker.start()
         https.serveStoredPair()
+        app.checkDNS()
+        app.startMaintenance()
         do {
             try server.start(handler: WebRoutes.makeHandler(app: app))
         } catch {

@@ -9,6 +9,20 @@ import Testing
 
 @testable import HomepageServer
 
+/// A value a test changes while the box reads it from other threads.
+final class InProcessValue<Value: Sendable>: Sendable {
+    private let state: Mutex<Value>
+
+    init(_ value: Value) {
+        state = Mutex(value)
+    }
+
+    var value: Value {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+}
+
 /// A certificate service stand-in that answers every request with one fixed status and counts
 /// the requests, for route tests that must see a check happen (or not).
 final class InProcessProvisioning: ProvisioningTransport {
@@ -34,6 +48,12 @@ final class InProcessBox {
     let provisioning: InProcessProvisioning
     let app: HomepageApp
     let handler: any HTTPHandler
+    /// Never started: it only holds the listeners a test opens (the HTTPS one among them).
+    let server = HTTPServer(configuration: HTTPServerConfiguration())
+    /// What the box reads as its machine facts; a test changes it to move the box.
+    let machineFacts = InProcessValue(InProcessBox.machine)
+    /// What the DNS check's resolver answers.
+    let resolution = InProcessValue(NameResolution.notFound("Name or service not known"))
     static let machine = MachineInfo(
         identifier: "box-under-test", hostName: "box-under-test", ipAddress: "192.168.1.10",
         macAddress: "02:00:00:00:00:01", allAddresses: ["127.0.0.1", "192.168.1.10", "::1"])
@@ -52,14 +72,23 @@ final class InProcessBox {
                 serverURL: config[.remoteServer], dbUUID: config[.dbUUID], enterpriseCode: config[.enterpriseCode]),
             logger: Logger(label: "cert"))
         let logger = Logger(label: "homepage")
+        let facts = machineFacts
+        let resolution = self.resolution
         app = HomepageApp(
-            settings: settings, machine: Self.machine, csrf: CSRFProtection(secret: Array(repeating: 7, count: 32)),
+            settings: settings, machine: MachineWatcher(read: { facts.value }),
+            dns: DNSCheck(timeout: .seconds(2), resolve: { _ in resolution.value }),
+            csrf: CSRFProtection(secret: Array(repeating: 7, count: 32)),
             logSink: try LogFileSink(directory: data + "/logs"), logLevel: SharedLogLevel(.warning), checker: checker,
             https: HTTPSListener(
-                server: HTTPServer(configuration: HTTPServerConfiguration()), host: "127.0.0.1", port: 0, store: store,
+                server: server, host: "127.0.0.1", port: 0, store: store,
                 logger: logger),
             sandbox: nil, bindAddress: "0.0.0.0", publicDirectory: data)
         handler = WebRoutes.makeHandler(app: app)
+    }
+
+    deinit {
+        server.shutdown(gracePeriod: .zero)
+        server.waitUntilStopped()
     }
 
     var odooConfText: String { scratch.read("odoo.conf") ?? "" }
@@ -104,8 +133,8 @@ final class InProcessBox {
             "POST", path, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
     }
 
-    func status() throws -> [String: Any] {
-        let response = get("/status.json")
+    func status(host: String = "192.168.1.10:8069") throws -> [String: Any] {
+        let response = get("/status.json", host: host)
         return try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
     }
 

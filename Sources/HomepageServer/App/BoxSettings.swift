@@ -4,11 +4,14 @@ import Logging
 import Synchronization
 
 /// `odoo.conf` as the web layer uses it. A damaged file is reported on every page and never
-/// replaced: saving is refused until a person fixes or removes it.
+/// replaced: saving is refused until a person fixes or removes it. While it is damaged, every
+/// read looks at the file again, so a repaired file is used at once, without a restart.
 final class BoxSettings: Sendable {
     let path: String
     private let store: Mutex<OdooConfigStore?>
     private let problem: Mutex<String?>
+    /// Set when a damaged file was found repaired, until `takeRepair()` reports it.
+    private let repaired = Mutex(false)
 
     init(path: String) {
         self.path = path
@@ -22,9 +25,38 @@ final class BoxSettings: Sendable {
     }
 
     /// Why settings cannot be read or saved, for the pages; nil when all is well.
-    var damage: String? { problem.withLock { $0 } }
+    var damage: String? {
+        reopenIfDamaged()
+        return problem.withLock { $0 }
+    }
 
-    var current: OdooConfig { store.withLock { $0?.current ?? OdooConfig() } }
+    var current: OdooConfig {
+        reopenIfDamaged()
+        return store.withLock { $0?.current ?? OdooConfig() }
+    }
+
+    /// True once after a damaged file was found repaired: the caller passes the settings on.
+    func takeRepair() -> Bool {
+        reopenIfDamaged()
+        return repaired.withLock { flag in
+            defer { flag = false }
+            return flag
+        }
+    }
+
+    private func reopenIfDamaged() {
+        store.withLock { store in
+            guard store == nil else { return }
+            do throws(OdooConfigError) {
+                store = try OdooConfigStore(path: path)
+            } catch {
+                problem.withLock { $0 = Self.damagedMessage(path: path, error: error) }
+                return
+            }
+            problem.withLock { $0 = nil }
+            repaired.withLock { $0 = true }
+        }
+    }
 
     /// Applies `change` and writes the file atomically; throws a message fit for a person.
     func update(_ change: (inout OdooConfig) -> Void) throws(SettingsSaveError) -> OdooConfig {

@@ -1,4 +1,5 @@
 import CertService
+import Dispatch
 import Foundation
 import HTTPCore
 import Logging
@@ -6,10 +7,15 @@ import Sandbox
 import Synchronization
 
 /// The running box as the routes see it: settings, machine facts, certificate lifecycle,
-/// the HTTPS listener and the log. Built once by `Box.launch`; read from any loop thread.
+/// the HTTPS listener, the DNS check and the log. Built once by `Box.launch`; read from any
+/// loop thread. `maintain()` keeps what changes under the box (addresses, files) current.
 final class HomepageApp: Sendable {
+    /// How often `maintain()` runs: the contract gives a new address 5 s to be followed.
+    static let maintenanceInterval: Duration = .seconds(2)
+
     let settings: BoxSettings
-    let machine: MachineInfo
+    let machineWatcher: MachineWatcher
+    let dns: DNSCheck
     let csrf: CSRFProtection
     let flashes: FlashStore
     let logSink: LogFileSink
@@ -21,15 +27,17 @@ final class HomepageApp: Sendable {
     let bindAddress: String
     let publicDirectory: String
     let logger = Logger(label: "homepage")
-    private let hostPolicyCache = Mutex<(subject: String?, policy: HostPolicy)?>(nil)
+    private let hostPolicyCache = Mutex<(subject: String?, generation: Int, policy: HostPolicy)?>(nil)
 
     init(
-        settings: BoxSettings, machine: MachineInfo, csrf: CSRFProtection, flashes: FlashStore = FlashStore(),
-        logSink: LogFileSink, logLevel: SharedLogLevel, checker: CertificateChecker, https: HTTPSListener,
-        sandbox: SandboxRuntime?, bindAddress: String, publicDirectory: String
+        settings: BoxSettings, machine: MachineWatcher, dns: DNSCheck, csrf: CSRFProtection,
+        flashes: FlashStore = FlashStore(), logSink: LogFileSink, logLevel: SharedLogLevel,
+        checker: CertificateChecker, https: HTTPSListener, sandbox: SandboxRuntime?, bindAddress: String,
+        publicDirectory: String
     ) {
         self.settings = settings
-        self.machine = machine
+        self.machineWatcher = machine
+        self.dns = dns
         self.csrf = csrf
         self.flashes = flashes
         self.logSink = logSink
@@ -46,24 +54,37 @@ final class HomepageApp: Sendable {
         settings.current[.remoteServer] ?? sandbox?.baseURL
     }
 
-    /// Named after the certificate the listener serves, so the address and the certificate
-    /// always agree, even before the first check after a start has finished.
+    /// The machine facts as last read (at most `maintenanceInterval` old).
+    var machine: MachineInfo { machineWatcher.current }
+
+    /// Named after the certificate the listener serves and the box's current address, so the
+    /// address and the certificate always agree, even before the first check after a start.
     var httpsURL: String? {
-        guard let served = https.served, let subject = served.subject else { return nil }
-        return CertificateStatus.httpsURL(ipAddress: machine.ipAddress, subject: subject, port: served.port)
+        Self.httpsAddress(ipAddress: machine.ipAddress, served: https.served)?.url
     }
 
-    /// Host policy for the current certificate domain; rebuilt only when the subject changes.
+    /// The HTTPS URL and its host name, or nil while nothing is served (or no name can be formed).
+    static func httpsAddress(ipAddress: String, served: HTTPSListener.Served?) -> (url: String, name: String)? {
+        guard let served, let subject = served.subject,
+            let url = CertificateStatus.httpsURL(ipAddress: ipAddress, subject: subject, port: served.port)
+        else { return nil }
+        let authority = url.dropFirst("https://".count)
+        return (url, String(authority.prefix { $0 != ":" && $0 != "/" }))
+    }
+
+    /// Host policy for the current certificate domain and addresses; rebuilt only when the
+    /// subject or the machine facts change.
     var hostPolicy: HostPolicy {
         let subject = https.served?.subject ?? checker.status.subject
+        let (machine, generation) = machineWatcher.snapshot
         return hostPolicyCache.withLock { cache in
-            if let cache, cache.subject == subject { return cache.policy }
+            if let cache, cache.subject == subject, cache.generation == generation { return cache.policy }
             // The bind address counts only when it is a real one: `0.0.0.0` or `::` as Host is
             // what a page uses to reach services on the browser's own machine.
             let bind = ["0.0.0.0", "::"].contains(bindAddress) ? [] : [bindAddress]
             let addresses = machine.allAddresses + ["127.0.0.1", "::1"] + bind
             let policy = HostPolicy(addresses: addresses, hostName: machine.hostName, certificateSubject: subject)
-            cache = (subject, policy)
+            cache = (subject, generation, policy)
             return policy
         }
     }
@@ -75,5 +96,47 @@ final class HomepageApp: Sendable {
         checker.updateSettings(
             serverURL: config[.remoteServer] ?? sandbox?.baseURL, dbUUID: config[.dbUUID],
             enterpriseCode: config[.enterpriseCode])
+    }
+
+    /// What the box does every `maintenanceInterval`, off the event loops: reads its addresses
+    /// again, serves the certificate pair on disk if it is not the one served, passes on a
+    /// repaired `odoo.conf`, and asks the DNS check when it is due.
+    func maintain() {
+        if let change = machineWatcher.refresh() {
+            logger.notice(
+                "the box's addresses changed",
+                metadata: [
+                    "ip": "\(change.new.ipAddress)", "was": "\(change.old.ipAddress)",
+                    "addresses": "\(change.new.allAddresses.joined(separator: " "))",
+                ])
+        }
+        https.serveStoredPair()
+        if settings.takeRepair() {
+            logger.notice("odoo.conf is readable again; its settings are in use")
+            pushSettingsToChecker()
+        }
+        checkDNS()
+    }
+
+    /// The DNS check for the current HTTPS name and address; `force` after a stored certificate.
+    func checkDNS(force: Bool = false) {
+        let machine = self.machine
+        let address = Self.httpsAddress(ipAddress: machine.ipAddress, served: https.served)
+        dns.checkIfDue(name: address?.name, expected: machine.ipAddress, force: force)
+    }
+
+    /// Runs `maintain()` every `interval` on a utility queue, for as long as the app exists.
+    func startMaintenance(every interval: Duration = HomepageApp.maintenanceInterval) {
+        let queue = DispatchQueue(label: "box.maintenance", qos: .utility)
+        let milliseconds = Int(
+            interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
+        @Sendable func next() {
+            queue.asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [weak self] in
+                guard let self else { return }
+                self.maintain()
+                next()
+            }
+        }
+        next()
     }
 }

@@ -14,13 +14,28 @@ struct PageHandlers: Sendable {
         app.checker.check(reason: .homepageVisit)
         return afterCheck(request) { flash in
             let status = app.checker.status
+            let machine = app.machine
+            let httpsURL = HomepageApp.httpsAddress(ipAddress: machine.ipAddress, served: app.https.served)?.url
+            // Over HTTP the page's script asks the HTTPS address whether this device reaches it.
+            let reachability =
+                request.isSecure
+                ? nil
+                : httpsURL.map {
+                    ReachabilityCheckModel(httpsURL: $0, pingURL: $0 + "/iot_drivers/ping")
+                }
+            let dnsCheck = app.dns.report.map { report in
+                DNSCheckModel(
+                    state: report.state.rawValue, name: report.name, addresses: report.addresses,
+                    expectedAddress: machine.ipAddress,
+                    checkedAt: CertificatePresentation.displayDate(report.checkedAt, seconds: true))
+            }
             let model = HomepageModel(
-                identifier: app.machine.identifier, ipAddress: app.machine.ipAddress,
-                macAddress: app.machine.macAddress, version: app.machine.version, serverURL: app.serverURL,
-                httpsURL: app.httpsURL, certificate: CertificatePresentation.banner(status),
-                errorBox: CertificatePresentation.errorBox(status), isChecking: status.state == .checking,
-                flash: flashModel(flash), sandbox: sandboxModel(), isSecure: request.isSecure)
-            return HomepageView.render(model)
+                identifier: machine.identifier, ipAddress: machine.ipAddress, macAddress: machine.macAddress,
+                version: machine.version, serverURL: app.serverURL, httpsURL: httpsURL,
+                certificate: CertificatePresentation.banner(status), errorBox: CertificatePresentation.errorBox(status),
+                isChecking: status.state == .checking, flash: flashModel(flash), sandbox: sandboxModel(),
+                isSecure: request.isSecure, dnsCheck: dnsCheck, reachability: reachability)
+            return (HomepageView.render(model), reachability?.httpsURL)
         }
     }
 
@@ -36,7 +51,7 @@ struct PageHandlers: Sendable {
                 logLevels: BoxLogLevel.names,
                 fieldErrors: flash?.fieldErrors ?? [:], enteredValues: flash?.enteredValues ?? [:],
                 flash: flashModel(flash), csrfToken: app.csrf.token, isChecking: status.state == .checking)
-            return SettingsView.render(model)
+            return (SettingsView.render(model), nil)
         }
     }
 
@@ -75,13 +90,19 @@ struct PageHandlers: Sendable {
     // MARK: - Helpers
 
     /// Renders once the running check ends (at most `pageWait`), taking the request's flash.
-    private func afterCheck(_ request: HTTPRequest, render: @escaping @Sendable (Flash?) -> [UInt8])
-        -> HTTPHandlerResult
-    {
+    /// `render` gives the page and the one other origin its script may fetch, if any.
+    private func afterCheck(
+        _ request: HTTPRequest, render: @escaping @Sendable (Flash?) -> (body: [UInt8], connectsTo: String?)
+    ) -> HTTPHandlerResult {
         let flash = app.flashes.take(for: request)
         let hadFlashCookie = FlashStore.cookieValue(in: request) != nil
         let respond: @Sendable () -> HTTPResponse = {
-            var response = Self.page(render(flash), noStore: true)
+            let rendered = render(flash)
+            var response = Self.page(rendered.body, noStore: true)
+            if let origin = rendered.connectsTo {
+                response.headers.set(
+                    "Content-Security-Policy", SecurityHeaders.contentSecurityPolicy(connectingTo: origin))
+            }
             if hadFlashCookie { response.headers.add("Set-Cookie", FlashStore.clearingCookie) }
             return response
         }

@@ -6,16 +6,23 @@ import Sandbox
 enum StatusDocument {
     static func render(app: HomepageApp) -> [UInt8] {
         let status = app.checker.status
-        let httpsPort = app.https.port
+        let machine = app.machine
+        let served = app.https.served
         var document: [String: Any] = [
-            "identifier": app.machine.identifier,
-            "version": app.machine.version,
-            "ip": app.machine.ipAddress,
-            "mac_address": app.machine.macAddress,
+            "identifier": machine.identifier,
+            "version": machine.version,
+            "ip": machine.ipAddress,
+            "mac_address": machine.macAddress,
             "server_url": app.serverURL ?? NSNull(),
-            "https_url": app.httpsURL ?? NSNull(),
+            "https_url": HomepageApp.httpsAddress(ipAddress: machine.ipAddress, served: served)?.url ?? NSNull(),
             "certificate": status.jsonObject,
-            "https": ["listening": httpsPort != nil, "port": httpsPort ?? NSNull()] as [String: Any],
+            // Which certificate the TLS listener serves: after every check it is the stored one.
+            "https": [
+                "listening": served != nil, "port": served?.port ?? NSNull(), "serial": served?.serial ?? NSNull(),
+                "subject": served?.subject ?? NSNull(),
+                "not_after": served.map { CertificateStatus.rfc3339($0.notAfter) } ?? NSNull(),
+            ] as [String: Any],
+            "dns": DNSCheck.jsonObject(app.dns.report),
             "log_level": app.logLevel.name.rawValue,
         ]
         if let problem = app.settings.damage { document["settings_error"] = problem }

@@ -2,7 +2,8 @@ import Glibc
 import SystemKit
 
 /// Who this box is on the network: what the homepage shows and what `HostPolicy` accepts.
-/// A snapshot: `current()` reads the host name and the interfaces' addresses at that moment.
+/// A snapshot: `current()` reads the host name and the interfaces' addresses at that moment;
+/// `MachineWatcher` reads it again every few seconds, so a new DHCP address is seen at once.
 struct MachineInfo: Sendable, Equatable {
     /// The one place the product's version is written.
     static let version = "0.1.0"

@@ -7,6 +7,12 @@ enum SecurityHeaders {
     /// `base-uri 'none'` keeps an injected `<base>` from redirecting relative links.
     static let contentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
+    /// The policy for a page whose script may also fetch from `origin` (the homepage over HTTP
+    /// asks the box's HTTPS address whether this device reaches it), and nowhere else.
+    static func contentSecurityPolicy(connectingTo origin: String) -> String {
+        contentSecurityPolicy + "; connect-src 'self' " + origin
+    }
+
     /// Adds the headers. `noStore` for pages that show settings or typed values, which must
     /// not linger in a shared browser's cache.
     ///

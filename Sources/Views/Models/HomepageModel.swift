@@ -16,12 +16,16 @@ public struct HomepageModel: Sendable, Equatable {
     public var sandbox: SandboxModel?
     /// Whether this page is being served over HTTPS.
     public var isSecure: Bool
+    /// The box's DNS check of its HTTPS name; nil before it has one.
+    public var dnsCheck: DNSCheckModel?
+    /// Over HTTP once the HTTPS address is known: the in-browser reachability check.
+    public var reachability: ReachabilityCheckModel?
 
     public init(
         identifier: String, ipAddress: String, macAddress: String, version: String, serverURL: String? = nil,
         httpsURL: String? = nil, certificate: CertificateBannerModel, errorBox: ErrorBoxModel? = nil,
         isChecking: Bool = false, flash: FlashMessageModel? = nil, sandbox: SandboxModel? = nil,
-        isSecure: Bool = false
+        isSecure: Bool = false, dnsCheck: DNSCheckModel? = nil, reachability: ReachabilityCheckModel? = nil
     ) {
         self.identifier = identifier
         self.ipAddress = ipAddress
@@ -35,5 +39,7 @@ public struct HomepageModel: Sendable, Equatable {
         self.flash = flash
         self.sandbox = sandbox
         self.isSecure = isSecure
+        self.dnsCheck = dnsCheck
+        self.reachability = reachability
     }
 }

@@ -22,6 +22,10 @@ public enum HomepageView {
                     page.raw(" ")
                     page.element("span", [HTMLAttribute("class", "https-url")], text: httpsURL)
                 }
+                renderReachability(model.reachability, into: &page)
+            }
+            renderDNSCheck(model.dnsCheck, into: &page)
+            if (!model.isSecure && model.httpsURL != nil) || model.dnsCheck.map({ !$0.isOK }) == true {
                 renderDNSAdvice(into: &page)
             }
             ErrorBoxView.render(model.errorBox, into: &page)
@@ -40,6 +44,53 @@ public enum HomepageView {
         page.raw("if the router allows it, set its DNS to Google DNS (8.8.8.8); otherwise set it on each device ")
         page.raw("that uses this box. Payment terminals usually need no change. This is a task for your system or ")
         page.raw("network administrator; it is beyond Odoo support.</p>")
+    }
+
+    /// The page's script (`/static/js/reachability.js`) fetches the ping URL over HTTPS and
+    /// replaces this paragraph's text with what it found; without the script the text says how
+    /// to tell by hand.
+    private static func renderReachability(_ reachability: ReachabilityCheckModel?, into page: inout HTMLBuilder) {
+        guard let reachability else { return }
+        page.element(
+            "p",
+            [
+                HTMLAttribute("id", "reachability"), HTMLAttribute("class", "reachability"),
+                HTMLAttribute("role", "status"), HTMLAttribute("data-ping-url", reachability.pingURL),
+                HTMLAttribute("data-https-url", reachability.httpsURL),
+            ]
+        ) { page in
+            page.raw("Does this device reach the secure address? Open the link above: if it does not open, ")
+            page.raw("this device cannot reach it, and the advice below says what to change.")
+        }
+        page.raw("<script src=\"/static/js/reachability.js\" defer></script>")
+    }
+
+    /// The box's own lookup of its HTTPS name; said only when something is wrong.
+    private static func renderDNSCheck(_ check: DNSCheckModel?, into page: inout HTMLBuilder) {
+        guard let check, !check.isOK else { return }
+        page.open("section", [HTMLAttribute("class", "card dns-check"), HTMLAttribute("id", "dns-check")])
+        page.raw("<h2>The box's DNS check</h2>")
+        page.element("p") { page in
+            page.raw("The box looked up its secure address ")
+            page.element("code", text: check.name)
+            page.raw(" on this network's DNS at ")
+            page.text(check.checkedAt)
+            page.raw(": ")
+            switch check.state {
+            case "mismatch":
+                page.raw("it resolves to ")
+                page.element("code", text: check.addresses.joined(separator: ", "))
+                page.raw(", not to this box (")
+                page.element("code", text: check.expectedAddress)
+                page.raw("). ")
+            case "unresolved":
+                page.raw("the name does not resolve (a router's DNS-rebinding protection often hides such names). ")
+            default:
+                page.raw("the DNS server gave no usable answer. ")
+            }
+            page.raw("Devices using this DNS cannot open the box by its secure address.")
+        }
+        page.close("section")
     }
 
     private static func renderBoxCard(_ model: HomepageModel, into page: inout HTMLBuilder) {
