@@ -11,8 +11,36 @@ public final class CertificateAuthority: Sendable {
     public let certificate: X509Certificate
     public let key: PrivateKey
 
-    /// Makes a new CA with a fresh P-256 key.
-    public static func create(commonName: String, validity: ClosedRange<Date>) -> CertificateAuthority {
+    /// The names a CA may sign for (RFC 5280 §4.2.1.10): DNS subtrees (`odoo-iot.com` covers
+    /// every name under it) and IP addresses with their masks. A name type with no entry here
+    /// is not limited, so a CA that lists DNS names should list the IPs it may sign for too.
+    public struct NameConstraints: Sendable, Equatable {
+        public var permittedDNSNames: [String]
+        /// `(address, mask)`, e.g. `("127.0.0.1", "255.255.255.255")`.
+        public var permittedIPAddresses: [(address: String, mask: String)]
+
+        public init(permittedDNSNames: [String], permittedIPAddresses: [(address: String, mask: String)]) {
+            self.permittedDNSNames = permittedDNSNames
+            self.permittedIPAddresses = permittedIPAddresses
+        }
+
+        public static func == (left: NameConstraints, right: NameConstraints) -> Bool {
+            left.permittedDNSNames == right.permittedDNSNames
+                && left.permittedIPAddresses.elementsEqual(right.permittedIPAddresses) { $0 == $1 }
+        }
+
+        /// OpenSSL's configuration text for the extension, critical as RFC 5280 asks.
+        var extensionValue: String {
+            (["critical"] + permittedDNSNames.map { "permitted;DNS:\($0)" }
+                + permittedIPAddresses.map { "permitted;IP:\($0.address)/\($0.mask)" }).joined(separator: ",")
+        }
+    }
+
+    /// Makes a new CA with a fresh P-256 key; with `nameConstraints`, certificates it signs
+    /// for any other name fail verification.
+    public static func create(
+        commonName: String, validity: ClosedRange<Date>, nameConstraints: NameConstraints? = nil
+    ) -> CertificateAuthority {
         let key = PrivateKey.generateECP256()
         let builder = CertificateUnderConstruction()
         do {
@@ -20,19 +48,24 @@ public final class CertificateAuthority: Sendable {
                 subjectCommonName: commonName, notBefore: validity.lowerBound, notAfter: validity.upperBound,
                 publicKey: key)
             builder.setIssuer(nil)
-            try builder.addExtensions(
-                issuer: nil,
-                [
-                    (NID_basic_constraints, "critical,CA:TRUE"),
-                    (NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature"),
-                    (NID_subject_key_identifier, "hash"),
-                ])
+            var extensions: [(Int32, String)] = [
+                (NID_basic_constraints, "critical,CA:TRUE"),
+                (NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature"),
+                (NID_subject_key_identifier, "hash"),
+            ]
+            if let nameConstraints { extensions.append((NID_name_constraints, nameConstraints.extensionValue)) }
+            try builder.addExtensions(issuer: nil, extensions)
             let certificate = try builder.signed(with: key)
             return CertificateAuthority(certificate: certificate, key: key)
         } catch {
             // Only an internal OpenSSL failure (memory) can get here: the inputs are ours.
             fatalError("cannot create a certificate authority: \(error)")
         }
+    }
+
+    /// Whether the CA certificate limits the names it may sign for.
+    public var hasNameConstraints: Bool {
+        certificate.withUnsafeX509 { X509_get_ext_by_NID($0, NID_name_constraints, -1) >= 0 }
     }
 
     /// Loads an existing CA; the key must belong to the certificate.
