@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import TestSupport
 import Testing
 
 @testable import Sandbox
@@ -42,7 +43,7 @@ import Testing
     }
 
     private func withAuthority(_ body: (SandboxCertificateAuthority, String) throws -> Void) throws {
-        let directory = try SandboxTestDirectory()
+        let directory = TemporaryDirectory(prefix: "sandbox-tests")
         defer { directory.remove() }
         let authority = try SandboxCertificateAuthority(directory: directory.path + "/sandbox")
         try body(authority, directory.path + "/sandbox/ca.pem")
@@ -66,9 +67,9 @@ import Testing
 
     /// `openssl verify` on the chain alone, no host name involved: its last line.
     private func opensslVerify(leafChain: String, caFile: String) throws -> String {
-        let directory = try SandboxTestDirectory()
+        let directory = TemporaryDirectory(prefix: "sandbox-tests")
         defer { directory.remove() }
-        try directory.write("leaf.pem", leafChain)
+        directory.write("leaf.pem", leafChain)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = ["verify", "-CAfile", caFile, directory.path + "/leaf.pem"]
@@ -134,7 +135,7 @@ import Testing
 
     /// A CA made before the constraints, or near its end, is replaced; a fit one is kept.
     @Test func anUnconstrainedOrEndingCAIsReplaced() throws {
-        let directory = try SandboxTestDirectory()
+        let directory = TemporaryDirectory(prefix: "sandbox-tests")
         defer { directory.remove() }
         let sandbox = directory.path + "/sandbox"
         try FileManager.default.createDirectory(atPath: sandbox, withIntermediateDirectories: true)
@@ -147,7 +148,7 @@ import Testing
 
         let replaced = try SandboxCertificateAuthority(directory: sandbox)
         #expect(replaced.caCertificatePEM != String(decoding: old.certificate.pem, as: UTF8.self))
-        #expect(directory.contents("sandbox/ca.pem") == replaced.caCertificatePEM)
+        #expect(directory.read("sandbox/ca.pem") == replaced.caCertificatePEM)
 
         let kept = try SandboxCertificateAuthority(directory: sandbox, now: now.addingTimeInterval(200 * 86_400))
         #expect(kept.caCertificatePEM == replaced.caCertificatePEM)
