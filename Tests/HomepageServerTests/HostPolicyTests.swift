@@ -37,6 +37,25 @@ import Testing
         #expect(!plain.allows(hostHeader: "example.com"))
     }
 
+    /// `*.com` would make every `.com` name the box's; `*.odoo-iot.com` every other box's.
+    @Test(arguments: ["*.com", "*.odoo-iot.com", "odoo-iot.com", "com", "*.", "*.a..com"])
+    func aCertificateDomainOfFewerThanThreeLabelsOpensNoNames(_ subject: String) {
+        let broad = HostPolicy(addresses: ["192.168.1.10"], hostName: "iotbox", certificateSubject: subject)
+        for host in ["evil.com", "www.evil.com", "other.odoo-iot.com", "x.other.odoo-iot.com", "odoo-iot.com", "a.com"]
+        {
+            #expect(!broad.allows(hostHeader: host), "\(subject) opened \(host)")
+        }
+        #expect(broad.allows(hostHeader: "192.168.1.10"))
+        #expect(broad.allows(hostHeader: "iotbox:8069"))
+    }
+
+    @Test func aThreeLabelDomainStillOpensItsNames() {
+        let box = HostPolicy(addresses: [], hostName: nil, certificateSubject: "*.abcd1234.odoo-iot.com")
+        #expect(box.allows(hostHeader: "192-168-1-10.abcd1234.odoo-iot.com"))
+        #expect(box.allows(hostHeader: "abcd1234.odoo-iot.com"))
+        #expect(!box.allows(hostHeader: "other.odoo-iot.com"))
+    }
+
     @Test func withoutCertificateOnlyAddressesAndNamesPass() {
         let bare = HostPolicy(addresses: ["192.168.1.10"], hostName: nil, certificateSubject: nil)
         #expect(bare.allows(hostHeader: "192.168.1.10"))

@@ -8,19 +8,27 @@ import HTTPCore
 /// Accepted: one of the box's IP addresses, `localhost`, its host name, or any name under its
 /// certificate's domain; each with or without a port, case-insensitive, with one trailing dot
 /// allowed. The authority is parsed once, by HTTPCore's `HostAndPort`.
+///
+/// A certificate domain of fewer than three labels opens no names: a subject such as `*.com`
+/// or `*.odoo-iot.com` (from a careless or hostile CA) would otherwise accept every name under
+/// a public suffix, or every other box's, and reopen DNS rebinding.
 struct HostPolicy: Sendable, Equatable {
     /// Binary forms of the box's addresses, so `::1` and `0:0:0:0:0:0:0:1` compare equal.
     private let addresses: Set<[UInt8]>
     private let hostName: String?
-    /// The certificate subject without `*.`, lowercased, e.g. `abcd1234.odoo-iot.com`.
+    /// The certificate subject without `*.`, lowercased, e.g. `abcd1234.odoo-iot.com`; nil
+    /// when it has fewer than `minimumDomainLabels` labels.
     private let certificateDomain: String?
+    static let minimumDomainLabels = 3
 
     init(addresses: [String], hostName: String?, certificateSubject: String?) {
         self.addresses = Set(addresses.compactMap { Self.binaryAddress($0) })
         self.hostName = hostName.map { Self.normalisedName($0) }.flatMap { $0.isEmpty ? nil : $0 }
         if var subject = certificateSubject.map({ Self.normalisedName($0) }) {
             if subject.hasPrefix("*.") { subject.removeFirst(2) }
-            certificateDomain = subject.isEmpty ? nil : subject
+            let labels = subject.split(separator: ".", omittingEmptySubsequences: false)
+            certificateDomain =
+                labels.count >= Self.minimumDomainLabels && labels.allSatisfy { !$0.isEmpty } ? subject : nil
         } else {
             certificateDomain = nil
         }
