@@ -305,6 +305,21 @@ private func answerHTTP(_ status: Int, _ body: String = "") -> FakeProvisioningT
         #expect(harness.provisioningRequests == 2)
     }
 
+    /// "Check now" while a request is out joins it: the service gets one request, and the
+    /// person gets that request's result.
+    @Test func checkNowDuringARequestJoinsIt() async throws {
+        let harness = try CheckerHarness(holdRequests: true, respond: answerHTTP(404))
+        harness.checker.check(reason: .homepageVisit)
+        harness.transport.waitForArrival()
+        harness.checker.check(reason: .checkNow, force: true)
+        harness.checker.check(reason: .checkNow, force: true)
+        // Enough for a second request too, so a regression fails here instead of hanging.
+        harness.transport.release(2)
+        let status = await harness.settle()
+        #expect(status.displayCode == "ERR_IOT_HTTPS_LOAD_REQUEST_STATUS 404")
+        #expect(harness.provisioningRequests == 1)
+    }
+
     @Test func waitingPageGetsCheckingAfterItsBound() async throws {
         let harness = try CheckerHarness(holdRequests: true, respond: answerHTTP(404))
         harness.checker.check(reason: .homepageVisit)
