@@ -122,7 +122,8 @@ status_json=$(secure -s --max-time 10 "https://$name/status.json" || true)
 check "/status.json: https_url https://$name (no port), https port 443, ip $address" python3 -c '
 import json, sys
 status = json.loads(sys.argv[1])
-ok = status["https_url"] == "https://" + sys.argv[2] and status["https"] == {"listening": True, "port": 443}
+https = status["https"]
+ok = status["https_url"] == "https://" + sys.argv[2] and https["listening"] is True and https["port"] == 443
 sys.exit(0 if ok and status["ip"] == sys.argv[3] else 1)' "$status_json" "$name" "$address"
 
 second=$(as_service "$binary" --data-dir "$data" --http-port 8070 --https-port 8443 2>&1 >/dev/null) \
