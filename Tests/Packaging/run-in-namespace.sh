@@ -137,6 +137,11 @@ kill -TERM "$pid"
 wait "$wrapper" && exit_status=0 || exit_status=$?
 trap - EXIT
 check "SIGTERM: exit 0" [ "$exit_status" = 0 ]
+# systemd 252 enforces MemoryDenyWriteExecute= with seccomp, which refuses any mprotect that
+# adds PROT_EXEC and any writable, executable mmap, whatever the kernel's PR_SET_MDWE allows.
+check "no mprotect to executable and no writable, executable mapping (MemoryDenyWriteExecute=)" \
+    bash -c '! grep -Eq "(mprotect|pkey_mprotect)\([^)]*PROT_EXEC|mmap\([^)]*PROT_WRITE\|PROT_EXEC|shmat\(" "$1"' \
+    _ "$trace_dir/calls"
 check "every system call made is allowed by the unit's SystemCallFilter=" \
     python3 "$here/syscall-audit.py" "$trace_dir/calls" @system-service ~@privileged
 
