@@ -73,9 +73,9 @@ struct Box {
 
         let csrf: CSRFProtection
         do {
-            csrf = try CSRFProtection.loadOrCreate(at: flags.dataDir + "/" + CSRFProtection.fileName)
+            csrf = try CSRFProtection.loadOrCreate(inDirectory: flags.dataDir)
         } catch {
-            throw LaunchFailure(message: "cannot keep the form secret in \(flags.dataDir): \(error)")
+            throw LaunchFailure(message: "cannot keep the form key in \(flags.dataDir): \(error)")
         }
         var sandbox: SandboxRuntime?
         if flags.sandbox {

@@ -77,7 +77,7 @@ final class InProcessBox {
         app = HomepageApp(
             settings: settings, machine: MachineWatcher(read: { facts.value }),
             dns: DNSCheck(timeout: .seconds(2), resolve: { _ in resolution.value }),
-            csrf: CSRFProtection(secret: Array(repeating: 7, count: 32)),
+            csrf: CSRFProtection(key: Array(repeating: 7, count: 32)),
             logSink: try LogFileSink(directory: data + "/logs"), logLevel: SharedLogLevel(.warning), checker: checker,
             https: HTTPSListener(
                 server: server, host: "127.0.0.1", port: 0, store: store,
@@ -124,13 +124,19 @@ final class InProcessBox {
         send("GET", target, host: host, headers: cookie.map { [("Cookie", $0)] } ?? [])
     }
 
-    /// Posts a urlencoded form with the box's CSRF token unless `csrf` says otherwise.
+    /// Posts a urlencoded form as a browser would after showing the settings page: with a
+    /// session cookie and its CSRF token, unless `csrf` says otherwise.
     func submit(_ path: String, _ fields: [(String, String)], csrf: String? = nil) -> HTTPResponse {
-        let token = csrf ?? app.csrf.token
+        let session = app.csrf.newSession()
+        let token = csrf ?? app.csrf.token(for: session)
         let body = (fields + [("csrf_token", token)]).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }
             .joined(separator: "&")
         return send(
-            "POST", path, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array(body.utf8))
+            "POST", path,
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Cookie", "\(CSRFProtection.cookieName(secure: false))=\(session.value)"),
+            ], body: Array(body.utf8))
     }
 
     func status(host: String = "192.168.1.10:8069") throws -> [String: Any] {

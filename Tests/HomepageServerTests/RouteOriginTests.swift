@@ -55,12 +55,14 @@ import Testing
 }
 
 extension InProcessBox {
-    /// Posts a urlencoded form with the box's CSRF token and the given extra header fields
-    /// (a `Content-Type` among them replaces the form's).
+    /// Posts a urlencoded form with a session and its CSRF token (a leaked token: the attack
+    /// of issue 14 assumes the attacker has one) and the given extra header fields (a
+    /// `Content-Type` among them replaces the form's).
     func submit(_ path: String, _ fields: [(String, String)], headers: [(String, String)]) -> HTTPResponse {
-        let body = (fields + [("csrf_token", app.csrf.token)]).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }
-            .joined(separator: "&")
-        var all = headers
+        let session = app.csrf.newSession()
+        let body = (fields + [("csrf_token", app.csrf.token(for: session))])
+            .map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        var all = headers + [("Cookie", "\(CSRFProtection.cookieName(secure: false))=\(session.value)")]
         if !headers.contains(where: { $0.0 == "Content-Type" }) {
             all.append(("Content-Type", "application/x-www-form-urlencoded"))
         }

@@ -177,8 +177,11 @@ public final class EndToEndBox {
         ] + extra
     }
 
+    /// The box's session cookie, kept across clients (and restarts) as one browser keeps it.
+    public let sessionCookie = SessionCookieJar()
+
     public var client: EndToEndClient {
-        EndToEndClient(port: server.httpPort, caFile: dataDirectory + "/sandbox/ca.pem")
+        EndToEndClient(port: server.httpPort, caFile: dataDirectory + "/sandbox/ca.pem", sessionCookie: sessionCookie)
     }
 
     /// Stops the box with SIGTERM and starts it again on the same data dir.

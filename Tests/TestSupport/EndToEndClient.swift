@@ -1,5 +1,6 @@
 import Foundation
 import HTTPCore
+import Synchronization
 
 /// A response as a test reads it: status, headers, and the body as text.
 public struct EndToEndResponse {
@@ -25,10 +26,14 @@ public struct EndToEndResponse {
 public struct EndToEndClient {
     public let port: Int
     public let caFile: String
+    /// The plain listener's session cookie, kept and sent back as a browser does, so a token
+    /// read from a page is posted with the session it belongs to.
+    public let sessionCookie: SessionCookieJar
 
-    public init(port: Int, caFile: String) {
+    public init(port: Int, caFile: String, sessionCookie: SessionCookieJar = SessionCookieJar()) {
         self.port = port
         self.caFile = caFile
+        self.sessionCookie = sessionCookie
     }
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -71,10 +76,12 @@ public struct EndToEndClient {
         var headers = HTTPHeaders()
         for (name, value) in extraHeaders { headers.add(name, value) }
         if let host { headers.set("Host", host) }
-        if let cookie { headers.set("Cookie", cookie) }
+        let cookies = [cookie, sessionCookie.pair].compactMap { $0 }
+        if !cookies.isEmpty, !headers.contains("Cookie") { headers.set("Cookie", cookies.joined(separator: "; ")) }
         if let contentType { headers.set("Content-Type", contentType) }
         let response = try plainClient.send(
             HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: body))
+        sessionCookie.remember(response.headers)
         return EndToEndResponse(status: response.status, headers: response.headers, body: response.body)
     }
 
@@ -117,5 +124,28 @@ public struct EndToEndClient {
             }
         }
         return output
+    }
+}
+
+/// The `box_session` cookie of one box, as a browser keeps it: replaced by every `Set-Cookie`
+/// that names it, forgotten when one clears it.
+public final class SessionCookieJar: Sendable {
+    private let value = Mutex<String?>(nil)
+
+    public init() {}
+
+    /// `box_session=VALUE`, or nil before the box set one.
+    public var pair: String? { value.withLock { $0.map { "box_session=\($0)" } } }
+
+    public func remember(_ headers: HTTPHeaders) {
+        for header in headers.values(for: "Set-Cookie") where header.hasPrefix("box_session=") {
+            let cookie = header.split(separator: ";")[0].dropFirst("box_session=".count)
+            let cleared = header.contains("Max-Age=0") || cookie.isEmpty
+            value.withLock { $0 = cleared ? nil : String(cookie) }
+        }
+    }
+
+    public func forget() {
+        value.withLock { $0 = nil }
     }
 }

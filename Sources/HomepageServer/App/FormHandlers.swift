@@ -21,18 +21,16 @@ struct FormHandlers: Sendable {
         } catch {
             return .response(PageHandlers.errorPage(400, "Unreadable form", "The form could not be read: \(error)."))
         }
-        guard app.csrf.isValid(form["csrf_token"]) else {
-            app.logger.warning("form refused: missing or wrong CSRF token", metadata: ["path": "\(request.path)"])
-            return .response(
-                PageHandlers.errorPage(
-                    403, "Form refused",
-                    "This form did not come from the box's own page, so nothing was changed. Reload the page and try again."
-                ))
+        if let refusal = app.csrf.refusal(of: form["csrf_token"], in: request) {
+            app.logger.warning("form refused: \(refusal)", metadata: ["path": "\(request.path)"])
+            return .response(PageHandlers.errorPage(403, "Form refused", refusal.message))
         }
         let flash = action(form)
         var response = HTTPResponse(status: 303)
         response.headers.add("Location", "/settings")
         response.headers.add("Set-Cookie", app.flashes.put(flash))
+        // A new session after every form: a token seen on the page before is worth nothing now.
+        response.headers.add("Set-Cookie", app.csrf.setCookie(for: app.csrf.newSession(), secure: request.isSecure))
         response.headers.add("Cache-Control", "no-store")
         return .response(response)
     }

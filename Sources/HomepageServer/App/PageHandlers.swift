@@ -40,7 +40,10 @@ struct PageHandlers: Sendable {
     }
 
     func settings(_ request: HTTPRequest) -> HTTPHandlerResult {
-        afterCheck(request) { flash in
+        // The page's forms belong to the browser's session, begun here when it has none.
+        let (session, setCookie) = app.csrf.pageSession(for: request)
+        let token = app.csrf.token(for: session)
+        return afterCheck(request, setCookie: setCookie) { flash in
             let status = app.checker.status
             let config = app.settings.current
             let model = SettingsModel(
@@ -50,7 +53,7 @@ struct PageHandlers: Sendable {
                 storedEnterpriseCode: config[.enterpriseCode], logLevel: app.logLevel.name.rawValue,
                 logLevels: BoxLogLevel.names,
                 fieldErrors: flash?.fieldErrors ?? [:], enteredValues: flash?.enteredValues ?? [:],
-                flash: flashModel(flash), csrfToken: app.csrf.token, isChecking: status.state == .checking)
+                flash: flashModel(flash), csrfToken: token, isChecking: status.state == .checking)
             return (SettingsView.render(model), nil)
         }
     }
@@ -92,7 +95,8 @@ struct PageHandlers: Sendable {
     /// Renders once the running check ends (at most `pageWait`), taking the request's flash.
     /// `render` gives the page and the one other origin its script may fetch, if any.
     private func afterCheck(
-        _ request: HTTPRequest, render: @escaping @Sendable (Flash?) -> (body: [UInt8], connectsTo: String?)
+        _ request: HTTPRequest, setCookie: String? = nil,
+        render: @escaping @Sendable (Flash?) -> (body: [UInt8], connectsTo: String?)
     ) -> HTTPHandlerResult {
         let flash = app.flashes.take(for: request)
         let hadFlashCookie = FlashStore.cookieValue(in: request) != nil
@@ -104,6 +108,7 @@ struct PageHandlers: Sendable {
                     "Content-Security-Policy", SecurityHeaders.contentSecurityPolicy(connectingTo: origin))
             }
             if hadFlashCookie { response.headers.add("Set-Cookie", FlashStore.clearingCookie) }
+            if let setCookie { response.headers.add("Set-Cookie", setCookie) }
             return response
         }
         guard app.checker.isChecking else { return .response(respond()) }
