@@ -74,7 +74,7 @@ import Testing
             box, "/settings/log-level", [("csrf_token", token), ("level", "debug")],
             cookie: "box_session=\(box.app.csrf.newSession().value)")
         #expect(withAnotherSession.status == 403)
-        #expect(box.app.logLevelName == "warning")
+        #expect(box.app.logLevel.name.rawValue == "warning")
         #expect(box.odooConfText.isEmpty)
     }
 
