@@ -6,6 +6,7 @@ extension HomepageApp {
     /// ports, and the HTTPS names of the certificate in service. Built on each use (a few
     /// small sets): only state-changing requests and cross-origin calls need it.
     var originPolicy: OriginPolicy {
+        let machine = self.machine
         let listeners = https.serverListeners
         let addresses = machine.allAddresses + ["127.0.0.1", "::1"]
         var httpsNames: [String] = []
