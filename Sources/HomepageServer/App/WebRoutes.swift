@@ -51,7 +51,11 @@ struct HostGuard: HTTPHandler {
     func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
         // The parser took the authority once: an absolute-form target's wins over the Host
         // header (RFC 9112 §3.2.2), so that form cannot slip another name past this check.
-        guard app.hostPolicy.allows(request.authority) else {
+        // HTTP/1.0 may leave out Host (RFC 9112 §3.2): such a request names no other host, so
+        // it is served as the box's own address; the parser leaves `authority` nil only then.
+        // No browser does this, so it opens nothing to a DNS-rebinding page.
+        let namesNoHost = request.authority == nil && request.version == .http1_0
+        guard namesNoHost || app.hostPolicy.allows(request.authority) else {
             return .response(
                 PageHandlers.errorPage(
                     421, "Misdirected request",
