@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Logging
 import Synchronization
 
@@ -320,7 +320,7 @@ public final class CertificateChecker: Sendable {
             do {
                 response = try transport.post(url: configuration.provisioningURL, jsonBody: body)
             } catch {
-                let detail = error.detail.replacingOccurrences(of: enterpriseCode, with: "[redacted]")
+                let detail = error.detail.replacing(enterpriseCode, with: "[redacted]")
                 if configuration.retry.resendsAtOnce(after: error.cause, attempt: attempt) {
                     logger.info(
                         "certificate request did not reach the service (\(error.cause.summary)); sending it again")

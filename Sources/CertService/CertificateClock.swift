@@ -1,5 +1,6 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Time for the checker: what time it is, and running work later. Injected so back-off,
 /// timers and page waits are tested by moving a fake clock instead of sleeping.
@@ -22,7 +23,11 @@ public struct SystemCertificateClock: CertificateClock {
     }
 
     public func sleep(for delay: Duration) {
-        Thread.sleep(forTimeInterval: delay.timeInterval)
+        let parts = delay.components
+        var request = timespec(tv_sec: Int(parts.seconds), tv_nsec: Int(parts.attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        // A signal cuts the sleep short: sleep what is left.
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What the box needs to know about a certificate chain and its key to decide on renewal.
 public struct CertificateFacts: Sendable, Equatable {

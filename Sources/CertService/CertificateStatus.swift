@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HTTPCore
 
 /// The state of the box's certificate as pages and `/status.json` show it.
@@ -68,7 +68,7 @@ public struct CertificateStatus: Sendable, Equatable {
         guard subject.hasPrefix("*.") else { return "https://\(subject)\(portSuffix)" }
         guard let address = HostAndPort(ipAddress), address.kind == .ipv4, address.port == nil else { return nil }
         let domain = subject.dropFirst(2)
-        return "https://\(address.host.replacingOccurrences(of: ".", with: "-")).\(domain)\(portSuffix)"
+        return "https://\(address.host.replacing(".", with: "-")).\(domain)\(portSuffix)"
     }
 
     /// Letters, digits and hyphens in dot-separated labels of 1 to 63 characters.
@@ -83,28 +83,26 @@ public struct CertificateStatus: Sendable, Equatable {
         }
     }
 
-    /// The `certificate` object of `/status.json`: every field present, `NSNull` for a
-    /// missing value, times in RFC 3339 UTC. Ready for `JSONSerialization`.
-    public var jsonObject: [String: Any] {
-        func value(_ optional: Any?) -> Any { optional ?? NSNull() }
-        var errorObject: Any = NSNull()
+    /// The `certificate` object of `/status.json`: every field present, null for a missing
+    /// value, times in RFC 3339 UTC.
+    public var json: JSONValue {
+        var errorObject: JSONValue = nil
         if let error {
-            errorObject =
-                [
-                    "code": error.code.rawValue,
-                    "http_status": value(error.httpStatus),
-                    "detail": error.detail,
-                ] as [String: Any]
+            errorObject = [
+                "code": JSONValue(error.code.rawValue),
+                "http_status": JSONValue(error.httpStatus),
+                "detail": JSONValue(error.detail),
+            ]
         }
         return [
-            "state": state.rawValue,
-            "subject": value(subject),
-            "not_before": value(notBefore.map(Self.rfc3339)),
-            "not_after": value(notAfter.map(Self.rfc3339)),
-            "days_left": value(daysLeft),
+            "state": JSONValue(state.rawValue),
+            "subject": JSONValue(subject),
+            "not_before": JSONValue(notBefore.map(Self.rfc3339)),
+            "not_after": JSONValue(notAfter.map(Self.rfc3339)),
+            "days_left": JSONValue(daysLeft),
             "error": errorObject,
-            "last_check": value(lastCheck.map(Self.rfc3339)),
-            "next_retry": value(nextRetry.map(Self.rfc3339)),
+            "last_check": JSONValue(lastCheck.map(Self.rfc3339)),
+            "next_retry": JSONValue(nextRetry.map(Self.rfc3339)),
         ]
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SystemKit
 
 /// The box's own time of day for its daily certificate check, drawn once and kept in a small
@@ -15,7 +15,9 @@ public enum DailyCheckTime {
         var problem: String?
         do {
             if let bytes = try FileSystem.readIfPresent(path, maxBytes: 64) {
-                let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                var text = Substring(String(decoding: bytes, as: UTF8.self))
+                while text.first?.isWhitespace == true { text.removeFirst() }
+                while text.last?.isWhitespace == true { text.removeLast() }
                 if let second = Int(text), (0..<86_400).contains(second) { return (second, nil) }
                 problem = "\(path) does not hold a second of the day; drawing a new one"
             }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HTTPCore
 
 /// Reads certificate facts with OpenSSL, through HTTPCore's X.509 wrappers.

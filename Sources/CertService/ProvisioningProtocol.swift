@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import HTTPCore
 
 /// A certificate as the service hands it over.
 public struct ProvisionedCertificate: Sendable, Equatable, CustomStringConvertible {
@@ -44,29 +45,26 @@ public enum ProvisioningProtocol {
             if !excerpt.isEmpty { detail += ": \(excerpt)" }
             return .failure(CertificateError(.httpStatus(response.status), detail: redact(detail, secrets)))
         }
-        guard let json = try? JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed]),
-            let object = json as? [String: Any]
-        else {
+        guard let json = try? JSONValue(parsing: response.body), let object = json.objectValue else {
             return noResult(.answerNotJSON, "the answer is not a JSON object: \(bodyExcerpt(response.body))")
         }
-        if let error = object["error"], !(error is NSNull) {
+        if let error = object["error"], !error.isNull {
             return noResult(.serviceError, "the service returned an error: \(rpcErrorMessage(error))")
         }
-        guard let result = object["result"], !(result is NSNull) else {
+        guard let result = object["result"], !result.isNull else {
             return noResult(.noResult, "the answer has no result")
         }
-        guard let fields = result as? [String: Any] else {
-            let shown = (result as? Bool) == false ? "false" : String(describing: result)
-            return noResult(.noResult, "the service returned no certificate (result: \(shown))")
+        guard let fields = result.objectValue else {
+            return noResult(.noResult, "the service returned no certificate (result: \(result))")
         }
         guard !fields.isEmpty else { return noResult(.noResult, "the service returned an empty result") }
-        if let error = fields["error"], !(error is NSNull), !((error as? Bool) == false) {
+        if let error = fields["error"], !error.isNull, error.boolValue != false {
             return noResult(.serviceError, "the service refused: \(rpcErrorMessage(error))")
         }
         var missing: [String] = []
-        let subject = fields["subject_cn"] as? String
-        let chain = fields["x509_pem"] as? String
-        let key = fields["private_key_pem"] as? String
+        let subject = fields["subject_cn"]?.stringValue
+        let chain = fields["x509_pem"]?.stringValue
+        let key = fields["private_key_pem"]?.stringValue
         if subject?.isEmpty ?? true { missing.append("subject_cn") }
         if chain?.isEmpty ?? true { missing.append("x509_pem") }
         if key?.isEmpty ?? true { missing.append("private_key_pem") }
@@ -123,28 +121,22 @@ public enum ProvisioningProtocol {
     }
 
     /// JSON-RPC errors put the useful text in `data.message`; `message` is often generic.
-    private static func rpcErrorMessage(_ error: Any) -> String {
-        if let text = error as? String { return text }
-        if let object = error as? [String: Any] {
-            if let data = object["data"] as? [String: Any], let message = data["message"] as? String,
-                !message.isEmpty
-            {
-                return message
-            }
-            if let message = object["message"] as? String { return message }
-        }
-        return String(describing: error)
+    private static func rpcErrorMessage(_ error: JSONValue) -> String {
+        if let text = error.stringValue { return text }
+        if let message = error["data"]?["message"]?.stringValue, !message.isEmpty { return message }
+        if let message = error["message"]?.stringValue { return message }
+        return error.description
     }
 
     /// At most 200 characters of the body, on one line, for an error detail.
     private static func bodyExcerpt(_ body: [UInt8]) -> String {
         let text = String(decoding: body.prefix(200), as: UTF8.self)
         let oneLine = text.map { $0.isNewline || $0 == "\t" ? " " : String($0) }.joined()
-        let trimmed = oneLine.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(oneLine.trimmingASCIIWhitespace())
         return body.count > 200 ? trimmed + "…" : trimmed
     }
 
     private static func redact(_ text: String, _ secrets: [String]) -> String {
-        secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+        secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacing($1, with: "[redacted]") }
     }
 }

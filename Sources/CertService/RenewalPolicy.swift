@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Decides, from a certificate's facts and the time, whether the box must ask for a new one.
 /// Pure: no files, no clock of its own, so every rule is tested with fixed dates.

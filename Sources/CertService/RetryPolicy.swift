@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HTTPCore
 
 /// When the box asks the certificate service again: quick re-sends within one check, the
@@ -45,7 +45,7 @@ public struct RetryPolicy: Sendable {
     /// The wait a `429` or `503` asks for with `Retry-After` (RFC 9110 §10.2.3: seconds, or an
     /// HTTP date), at most `maximumRetryAfter`; nil for any other status, or no usable value.
     public func retryAfterDelay(status: Int, retryAfter: String?, now: Date) -> TimeInterval? {
-        guard status == 429 || status == 503, let text = retryAfter?.trimmingCharacters(in: .whitespaces),
+        guard status == 429 || status == 503, let text = retryAfter.map({ String($0.trimmingASCIIWhitespace()) }),
             !text.isEmpty
         else { return nil }
         let delay: TimeInterval

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Finds the static assets for the default `--public-dir`: the installed package's
 /// `<prefix>/share/iot-box-homepage/public` beside `<prefix>/bin/homepage-server` (so an
@@ -29,7 +30,7 @@ enum PublicDirectory {
     }
 
     private static func isDirectory(_ url: URL) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        var info = stat()
+        return stat(url.path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 }

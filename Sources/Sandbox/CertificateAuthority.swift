@@ -1,5 +1,5 @@
 import COpenSSL
-import Foundation
+import FoundationEssentials
 import HTTPCore
 
 /// A small certificate authority: a self-signed CA certificate and its key, able to issue

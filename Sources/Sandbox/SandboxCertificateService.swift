@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 import HTTPCore
 import Synchronization
 
@@ -95,10 +95,10 @@ public final class SandboxCertificateService: HTTPHandler {
             return HTTPResponse(status: 200, contentType: "text/html", body: "<html>down for maintenance</html>")
         }
         guard let params = Self.params(of: request.body) else {
-            return Self.json(["jsonrpc": "2.0", "id": NSNull(), "error": ["code": -32700, "message": "Parse error"]])
+            return Self.json(["jsonrpc": "2.0", "id": nil, "error": ["code": -32700, "message": "Parse error"]])
         }
-        let uuid = params["db_uuid"] as? String ?? ""
-        let code = params["enterprise_code"] as? String ?? ""
+        let uuid = params["db_uuid"]?.stringValue ?? ""
+        let code = params["enterprise_code"]?.stringValue ?? ""
         guard let database = registry.withLock({ $0.database(uuid: uuid) }) else {
             return Self.refusal("database \(uuid) is unknown to the certificate service")
         }
@@ -113,10 +113,11 @@ public final class SandboxCertificateService: HTTPHandler {
             let issued = try issuer.issue(
                 commonName: "*." + domain, dnsNames: ["*." + domain, domain], notBefore: start, notAfter: end)
             return Self.json([
-                "jsonrpc": "2.0", "id": NSNull(),
+                "jsonrpc": "2.0", "id": nil,
                 "result": [
-                    "subject_cn": "*." + domain, "x509_pem": issued.chainPEM, "private_key_pem": issued.keyPEM,
-                ] as [String: Any],
+                    "subject_cn": JSONValue("*." + domain), "x509_pem": JSONValue(issued.chainPEM),
+                    "private_key_pem": JSONValue(issued.keyPEM),
+                ],
             ])
         } catch {
             return HTTPResponse(status: 500, contentType: "text/plain; charset=utf-8", body: "\(error.reason)\n")
@@ -128,25 +129,23 @@ public final class SandboxCertificateService: HTTPHandler {
         updates.withLock {
             $0.append(
                 StatusUpdate(
-                    identifier: params?["identifier"] as? String,
-                    certificateEndDate: params?["ssl_certificate_end_date"] as? String))
+                    identifier: params?["identifier"]?.stringValue,
+                    certificateEndDate: params?["ssl_certificate_end_date"]?.stringValue))
         }
-        return Self.json(["jsonrpc": "2.0", "id": NSNull(), "result": true])
+        return Self.json(["jsonrpc": "2.0", "id": nil, "result": true])
     }
 
-    private static func params(of body: [UInt8]) -> [String: Any]? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
-        return object["params"] as? [String: Any]
+    private static func params(of body: [UInt8]) -> [String: JSONValue]? {
+        (try? JSONValue(parsing: body))?["params"]?.objectValue
     }
 
     private static func refusal(_ reason: String) -> HTTPResponse {
-        json(["jsonrpc": "2.0", "id": NSNull(), "result": ["error": reason]])
+        json(["jsonrpc": "2.0", "id": nil, "result": ["error": JSONValue(reason)]])
     }
 
-    private static func json(_ object: [String: Any]) -> HTTPResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    private static func json(_ document: JSONValue) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/json")
-        return HTTPResponse(status: 200, headers: headers, body: Array(data))
+        return HTTPResponse(status: 200, headers: headers, body: document.serialized())
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import HTTPCore
 
 /// Misbehaviours the sandbox can be told to show, so every error path can be seen for real.
 /// Changed at runtime through `SandboxCertificateService.updateKnobs`.
@@ -26,23 +27,23 @@ extension SandboxKnobs {
     /// out of range keeps its default. Returns nil when the file is missing or is not a JSON object.
     static func load(path: String) -> SandboxKnobs? {
         guard let data = FileManager.default.contents(atPath: path),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let object = (try? JSONValue(parsing: Array(data)))?.objectValue
         else { return nil }
         var knobs = SandboxKnobs()
         // Ten years either way: negative days make an already expired certificate; past that
         // no certificate can carry the date, and a huge number would trap in `Duration`.
-        if let days = object["validity_days"] as? Double, (-3650...3650).contains(days) {
+        if let days = object["validity_days"]?.doubleValue, (-3650...3650).contains(days) {
             knobs.validity = .seconds(days * 86_400)
         }
-        if let status = object["forced_status"] as? Int, (100...599).contains(status) { knobs.forcedStatus = status }
-        if let retryAfter = object["retry_after"] as? String {
+        if let status = object["forced_status"]?.intValue, (100...599).contains(status) { knobs.forcedStatus = status }
+        if let retryAfter = object["retry_after"]?.stringValue {
             knobs.retryAfter = retryAfter
-        } else if let seconds = object["retry_after"] as? Int, seconds >= 0 {
+        } else if let seconds = object["retry_after"]?.intValue, seconds >= 0 {
             knobs.retryAfter = String(seconds)
         }
-        if let delay = object["delay_ms"] as? Int, delay > 0 { knobs.delay = .milliseconds(delay) }
-        knobs.answerGarbage = object["answer_garbage"] as? Bool ?? false
-        knobs.dropConnection = object["drop_connection"] as? Bool ?? false
+        if let delay = object["delay_ms"]?.intValue, delay > 0 { knobs.delay = .milliseconds(delay) }
+        knobs.answerGarbage = object["answer_garbage"]?.boolValue ?? false
+        knobs.dropConnection = object["drop_connection"]?.boolValue ?? false
         return knobs
     }
 }

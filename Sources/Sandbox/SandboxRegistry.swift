@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import HTTPCore
 
 /// One database the sandbox knows, as a person edits it in `registry.json`.
 public struct SandboxDatabase: Sendable, Equatable, Codable {
@@ -132,7 +133,7 @@ public struct SandboxRegistry: Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            let directory = (path as NSString).deletingLastPathComponent
+            let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try encoder.encode(databases).write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -146,13 +147,15 @@ public struct SandboxRegistry: Sendable, Equatable {
     }
 
     /// The `sandbox.databases` list of `/status.json`.
-    public var jsonObject: [[String: Any]] {
-        databases.map {
-            [
-                "name": $0.name, "db_uuid": $0.dbUUID, "enterprise_code": $0.enterpriseCode,
-                "kind": $0.kind.rawValue, "subscription": $0.subscription, "iot_box_line": $0.iotBoxLine,
-                "eligible": $0.eligible,
-            ]
-        }
+    public var json: JSONValue {
+        .array(
+            databases.map {
+                [
+                    "name": JSONValue($0.name), "db_uuid": JSONValue($0.dbUUID),
+                    "enterprise_code": JSONValue($0.enterpriseCode), "kind": JSONValue($0.kind.rawValue),
+                    "subscription": JSONValue($0.subscription), "iot_box_line": .bool($0.iotBoxLine),
+                    "eligible": .bool($0.eligible),
+                ]
+            })
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HTTPCore
 
 /// `--sandbox`: the built-in stand-in for Odoo's certificate service and Odoo server, on its

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPCore
 import Testing
 
 @testable import CertService
@@ -36,21 +37,21 @@ import Testing
         #expect(status.httpsURL(ipAddress: "10.0.0.2", port: 443) == nil)
     }
 
-    @Test func jsonObjectHasEveryFieldWithNullsAndUTCTimes() throws {
+    @Test func jsonHasEveryFieldWithNullsAndUTCTimes() throws {
         let status = CertificateStatus(
             state: .error, subject: nil, notBefore: nil, notAfter: nil, daysLeft: nil,
             error: CertificateError(.httpStatus(404), detail: "gone"),
             lastCheck: Date(timeIntervalSince1970: 1_795_000_000), nextRetry: nil)
-        let object = status.jsonObject
+        let json = status.json
+        let object = try #require(json.objectValue)
         #expect(object.count == 8)
-        #expect(object["state"] as? String == "error")
-        #expect(object["subject"] is NSNull)
-        #expect(object["next_retry"] is NSNull)
-        #expect(object["last_check"] as? String == "2026-11-18T11:06:40Z")
-        let error = try #require(object["error"] as? [String: Any])
-        #expect(error["code"] as? String == "ERR_IOT_HTTPS_LOAD_REQUEST_STATUS")
-        #expect(error["http_status"] as? Int == 404)
-        let data = try JSONSerialization.data(withJSONObject: object)
-        #expect(String(decoding: data, as: UTF8.self).contains("\"subject\":null"))
+        #expect(object["state"] == "error")
+        #expect(object["subject"] == .null)
+        #expect(object["next_retry"] == .null)
+        #expect(object["last_check"] == "2026-11-18T11:06:40Z")
+        let error = try #require(object["error"]?.objectValue)
+        #expect(error["code"] == "ERR_IOT_HTTPS_LOAD_REQUEST_STATUS")
+        #expect(error["http_status"] == 404)
+        #expect(String(decoding: json.serialized(), as: UTF8.self).contains("\"subject\":null"))
     }
 }

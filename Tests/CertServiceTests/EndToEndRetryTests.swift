@@ -157,7 +157,7 @@ import Testing
 
         let lastCheck = try #require(status.lastCheck)
         #expect(status.nextRetry == lastCheck.addingTimeInterval(600))
-        #expect(CertificateStatus.rfc3339(try #require(status.nextRetry)) == status.jsonObject["next_retry"] as? String)
+        #expect(CertificateStatus.rfc3339(try #require(status.nextRetry)) == status.json["next_retry"]?.stringValue)
         #expect(counter.provisioningRequests == 1)
         box.clock.advance(by: .seconds(599))
         checker.check(reason: .homepageVisit)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which HTTP proxy, if any, carries a request, following the common environment variables:
 /// `HTTPS_PROXY`/`https_proxy` for https URLs, `HTTP_PROXY`/`http_proxy` for http URLs, and
@@ -50,7 +50,7 @@ public struct ProxySettings: Sendable, Equatable {
             return found?.isEmpty == false ? found : nil
         }
         let noProxy = (value("no_proxy") ?? "").split(separator: ",").map {
-            String($0.trimmingCharacters(in: .whitespaces))
+            String(String($0).trimmingASCIIWhitespace())
         }.filter { !$0.isEmpty }
         return ProxySettings(
             httpProxy: value("http_proxy").flatMap(parseEndpoint),
@@ -60,13 +60,13 @@ public struct ProxySettings: Sendable, Equatable {
     /// Reads `http://[user:password@]host[:port]` (scheme optional, port 80 by default).
     /// Proxies reached over TLS are not supported and give nil.
     public static func parseEndpoint(_ text: String) -> Endpoint? {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var rest = text.trimmingASCIIWhitespace()
         if rest.lowercased().hasPrefix("https://") { return nil }
         if rest.lowercased().hasPrefix("http://") { rest = rest.dropFirst(7) }
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
         var authorization: String?
         if let at = rest.lastIndex(of: "@") {
-            let credentials = String(rest[..<at]).removingPercentEncoding ?? String(rest[..<at])
+            let credentials = percentDecoded(rest[..<at]) ?? String(rest[..<at])
             authorization = "Basic " + Data(credentials.utf8).base64EncodedString()
             rest = rest[rest.index(after: at)...]
         }
@@ -77,10 +77,44 @@ public struct ProxySettings: Sendable, Equatable {
     /// The proxy for a request to `host:port` over `https` or plain http, or nil to go direct.
     public func proxy(isHTTPS: Bool, host: String, port: Int) -> Endpoint? {
         guard let endpoint = isHTTPS ? httpsProxy : httpProxy else { return nil }
-        let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]."))
+        let name = Self.trimming(host.lowercased(), of: "[].")
         if bypassesLoopback && Self.isLoopback(name) { return nil }
         for entry in noProxy where Self.entry(entry, matches: name, port: port) { return nil }
         return endpoint
+    }
+
+    /// `text` without the characters of `set` at either end.
+    private static func trimming(_ text: String, of set: String) -> String {
+        var slice = Substring(text)
+        while let first = slice.first, set.contains(first) { slice.removeFirst() }
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+
+    /// `%XX` sequences decoded; nil when one is malformed or the result is not UTF-8.
+    private static func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                return nil
+            }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     private static func isLoopback(_ host: String) -> Bool {
@@ -97,7 +131,7 @@ public struct ProxySettings: Sendable, Equatable {
             guard entryPort == port else { return false }
             entry = String(entry[..<colon])
         }
-        entry = entry.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        entry = Self.trimming(entry, of: "[]")
         if entry.contains("/") { return cidr(entry, contains: host) }
         if entry.hasPrefix("*.") { entry.removeFirst(2) } else if entry.hasPrefix(".") { entry.removeFirst() }
         return host == entry || host.hasSuffix("." + entry)

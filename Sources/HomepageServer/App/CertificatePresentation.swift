@@ -1,5 +1,6 @@
 import CertService
-import Foundation
+import FoundationEssentials
+import Glibc
 import Views
 
 /// Turns CertService's status into the text the pages show. Dates are shown in UTC, as the

@@ -1,7 +1,8 @@
 import CertService
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Glibc
+import HTTPCore
 import Synchronization
 
 /// What the system resolver says of the box's own HTTPS name (CONTRACT §8): the
@@ -118,6 +119,30 @@ final class DNSCheck: Sendable {
         state.withLock { $0.running = false }
     }
 
+    private final class ThreadBody {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+
+    /// Runs `body` on a new detached thread (a lookup that hangs holds only that thread);
+    /// false when no thread could be made.
+    private static func detachThread(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        var thread = pthread_t()
+        let result = pthread_create(
+            &thread, nil,
+            { context in
+                Unmanaged<ThreadBody>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            }, context)
+        guard result == 0 else {
+            Unmanaged<ThreadBody>.fromOpaque(context).release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+    }
+
     private func lookUp(_ name: String, expected: String) -> DNSReport {
         let checkedAt = now()
         guard lateLookups.load(ordering: .relaxed) == 0 else {
@@ -128,11 +153,16 @@ final class DNSCheck: Sendable {
         let outcome = Mutex<NameResolution?>(nil)
         let done = DispatchSemaphore(value: 0)
         lateLookups.add(1, ordering: .relaxed)
-        Thread.detachNewThread {
+        let started = Self.detachThread {
             let result = self.resolve(name)
             outcome.withLock { $0 = result }
             self.lateLookups.subtract(1, ordering: .relaxed)
             done.signal()
+        }
+        guard started else {
+            lateLookups.subtract(1, ordering: .relaxed)
+            return DNSReport(
+                name: name, addresses: [], state: .error, checkedAt: checkedAt, detail: "no thread for the lookup")
         }
         let milliseconds = Int(
             timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
@@ -201,11 +231,12 @@ final class DNSCheck: Sendable {
     }
 
     /// The `dns` object of `/status.json`.
-    static func jsonObject(_ report: DNSReport?) -> Any {
-        guard let report else { return NSNull() }
+    static func json(_ report: DNSReport?) -> JSONValue {
+        guard let report else { return nil }
         return [
-            "name": report.name, "addresses": report.addresses, "state": report.state.rawValue,
-            "checked_at": CertificateStatus.rfc3339(report.checkedAt),
-        ] as [String: Any]
+            "name": JSONValue(report.name), "addresses": .array(report.addresses.map { JSONValue($0) }),
+            "state": JSONValue(report.state.rawValue),
+            "checked_at": JSONValue(CertificateStatus.rfc3339(report.checkedAt)),
+        ]
     }
 }

@@ -1,5 +1,6 @@
 import CertService
-import Foundation
+import FoundationEssentials
+import Glibc
 import HTTPCore
 import Logging
 import Synchronization

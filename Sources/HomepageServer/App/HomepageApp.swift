@@ -1,6 +1,6 @@
 import CertService
 import Dispatch
-import Foundation
+import FoundationEssentials
 import HTTPCore
 import Logging
 import Sandbox

@@ -1,5 +1,5 @@
 import CertService
-import Foundation
+import FoundationEssentials
 import HTTPCore
 import Sandbox
 import SystemKit

@@ -1,5 +1,5 @@
 import CertService
-import Foundation
+import HTTPCore
 import Sandbox
 
 /// `GET /status.json`: the machine-readable status of CONTRACT §4. Missing values are null.
@@ -8,35 +8,30 @@ enum StatusDocument {
         let status = app.checker.status
         let machine = app.machine
         let served = app.https.served
-        var document: [String: Any] = [
-            "identifier": machine.identifier,
-            "version": machine.version,
-            "ip": machine.ipAddress,
-            "mac_address": machine.macAddress,
-            "server_url": app.serverURL ?? NSNull(),
-            "https_url": HomepageApp.httpsAddress(ipAddress: machine.ipAddress, served: served)?.url ?? NSNull(),
-            "certificate": status.jsonObject,
+        var document: [String: JSONValue] = [
+            "identifier": JSONValue(machine.identifier),
+            "version": JSONValue(machine.version),
+            "ip": JSONValue(machine.ipAddress),
+            "mac_address": JSONValue(machine.macAddress),
+            "server_url": JSONValue(app.serverURL),
+            "https_url": JSONValue(HomepageApp.httpsAddress(ipAddress: machine.ipAddress, served: served)?.url),
+            "certificate": status.json,
             // Which certificate the TLS listener serves: after every check it is the stored one.
             "https": [
-                "listening": served != nil, "port": served?.port ?? NSNull(), "serial": served?.serial ?? NSNull(),
-                "subject": served?.subject ?? NSNull(),
-                "not_after": served.map { CertificateStatus.rfc3339($0.notAfter) } ?? NSNull(),
-            ] as [String: Any],
-            "dns": DNSCheck.jsonObject(app.dns.report),
-            "log_level": app.logLevel.name.rawValue,
+                "listening": .bool(served != nil), "port": JSONValue(served?.port), "serial": JSONValue(served?.serial),
+                "subject": JSONValue(served?.subject),
+                "not_after": JSONValue(served.map { CertificateStatus.rfc3339($0.notAfter) }),
+            ],
+            "dns": DNSCheck.json(app.dns.report),
+            "log_level": JSONValue(app.logLevel.name.rawValue),
         ]
-        if let problem = app.settings.damage { document["settings_error"] = problem }
+        if let problem = app.settings.damage { document["settings_error"] = JSONValue(problem) }
         if let sandbox = app.sandbox {
-            document["sandbox"] =
-                [
-                    "ca_url": SandboxCertificateService.caPath,
-                    "databases": SandboxRegistry(databases: sandbox.service.databases).jsonObject,
-                ] as [String: Any]
+            document["sandbox"] = [
+                "ca_url": JSONValue(SandboxCertificateService.caPath),
+                "databases": SandboxRegistry(databases: sandbox.service.databases).json,
+            ]
         }
-        let data =
-            (try? JSONSerialization.data(
-                withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]))
-            ?? Data("{}".utf8)
-        return Array(data) + [UInt8(ascii: "\n")]
+        return JSONValue.object(document).serialized(pretty: true) + [UInt8(ascii: "\n")]
     }
 }

@@ -1,18 +1,14 @@
-import Foundation
 import HTTPCore
 
 /// How the `iot_drivers` routes answer: JSON that no cache keeps and no browser sniffs, and the
 /// CORS headers an allowed caller's page needs to read it.
 enum IoTDriverResponses {
-    static func json(_ object: [String: Any], status: Int = 200) -> HTTPResponse {
-        let data =
-            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data("{}".utf8)
+    static func json(_ document: JSONValue, status: Int = 200) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/json")
         headers.add("Cache-Control", "no-store")
         headers.add("X-Content-Type-Options", "nosniff")
-        return HTTPResponse(status: status, headers: headers, body: Array(data))
+        return HTTPResponse(status: status, headers: headers, body: document.serialized())
     }
 
     static func text(_ body: String) -> HTTPResponse {

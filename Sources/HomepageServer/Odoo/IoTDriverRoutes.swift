@@ -1,5 +1,5 @@
 import CertService
-import Foundation
+import FoundationEssentials
 import Glibc
 import HTTPCore
 import SystemKit
@@ -92,24 +92,27 @@ struct IoTDriverRoutes: Sendable {
     func data(_ request: HTTPRequest) -> HTTPHandlerResult {
         let config = app.settings.current
         let status = app.checker.status
-        let endDate: Any =
-            status.hasUsableCertificate ? status.notAfter.map(ProvisioningProtocol.odooDateTime) ?? NSNull() : NSNull()
-        let interfaces: [[String: Any]] = InterfaceTable.read().ipv4.filter { !$0.isLoopback }.map { entry in
-            ["id": entry.interface, "ip": entry.address, "is_wifi": Self.isWireless(entry.interface), "ssid": NSNull()]
+        let endDate = JSONValue(
+            status.hasUsableCertificate ? status.notAfter.map(ProvisioningProtocol.odooDateTime) : nil)
+        let interfaces = InterfaceTable.read().ipv4.filter { !$0.isLoopback }.map { entry -> JSONValue in
+            [
+                "id": JSONValue(entry.interface), "ip": JSONValue(entry.address),
+                "is_wifi": .bool(Self.isWireless(entry.interface)), "ssid": nil,
+            ]
         }
         // Never the enterprise code: any page the database shows could otherwise read it.
-        let document: [String: Any] = [
-            "identifier": app.machine.identifier,
-            "ip": app.machine.ipAddress,
-            "mac_address": app.machine.macAddress,
-            "version": app.machine.version,
+        let document: JSONValue = [
+            "identifier": JSONValue(app.machine.identifier),
+            "ip": JSONValue(app.machine.ipAddress),
+            "mac_address": JSONValue(app.machine.macAddress),
+            "version": JSONValue(app.machine.version),
             "system": "Linux",
-            "server_status": app.serverURL ?? NSNull(),
-            "db_uuid": config[.dbUUID] ?? NSNull(),
+            "server_status": JSONValue(app.serverURL),
+            "db_uuid": JSONValue(config[.dbUUID]),
             "certificate_end_date": endDate,
-            "network_interfaces": interfaces,
-            "system_uptime_seconds": Self.systemUptimeSeconds(),
-            "odoo_uptime_seconds": Self.seconds(startedAt.duration(to: .now)),
+            "network_interfaces": .array(interfaces),
+            "system_uptime_seconds": .number(Self.systemUptimeSeconds()),
+            "odoo_uptime_seconds": .number(Self.seconds(startedAt.duration(to: .now))),
         ]
         return .response(IoTDriverResponses.json(document))
     }
@@ -119,7 +122,9 @@ struct IoTDriverRoutes: Sendable {
         let path = app.logSink.path
         return offLoop {
             let bytes = (try? FileSystem.readIfPresent(path, maxBytes: 4 * LogFileSink.defaultMaximumFileSize)) ?? nil
-            return IoTDriverResponses.json(["status": "success", "logs": String(decoding: bytes ?? [], as: UTF8.self)])
+            return IoTDriverResponses.json([
+                "status": "success", "logs": JSONValue(String(decoding: bytes ?? [], as: UTF8.self)),
+            ])
         }
     }
 
@@ -147,19 +152,19 @@ struct IoTDriverRoutes: Sendable {
     /// The shape of Odoo's answer, for a box with one level and no drivers of its own.
     func logLevels(_ request: HTTPRequest) -> HTTPHandlerResult {
         let level = app.logLevel.name.rawValue
-        let document: [String: Any] = [
+        let document: JSONValue = [
             "title": "Odoo's IoT Box - Handlers list",
             "breadcrumb": "Handlers list",
-            "drivers_list": [String](),
-            "interfaces_list": [String](),
-            "server": app.serverURL ?? NSNull(),
+            "drivers_list": [],
+            "interfaces_list": [],
+            "server": JSONValue(app.serverURL),
             "is_log_to_server_activated": false,
-            "root_logger_log_level": level,
-            "odoo_current_log_level": level,
+            "root_logger_log_level": JSONValue(level),
+            "odoo_current_log_level": JSONValue(level),
             "recommended_log_level": "warning",
-            "available_log_levels": BoxLogLevel.names,
-            "drivers_logger_info": [String: Any](),
-            "interfaces_logger_info": [String: Any](),
+            "available_log_levels": .array(BoxLogLevel.names.map { JSONValue($0) }),
+            "drivers_logger_info": [:],
+            "interfaces_logger_info": [:],
             "is_custom_handlers_enabled": false,
         ]
         return .response(IoTDriverResponses.json(document))
@@ -170,12 +175,12 @@ struct IoTDriverRoutes: Sendable {
     func checkCertificate(_ request: HTTPRequest) -> HTTPHandlerResult {
         app.checker.check(reason: .checkCertificateRoute)
         guard app.checker.isChecking else {
-            return .response(IoTDriverResponses.json(app.checker.status.jsonObject))
+            return .response(IoTDriverResponses.json(app.checker.status.json))
         }
         let checker = app.checker
         return .deferred { respond in
             checker.waitForResult(upTo: WebRoutes.pageWait) { _ in
-                respond(IoTDriverResponses.json(checker.status.jsonObject))
+                respond(IoTDriverResponses.json(checker.status.json))
             }
         }
     }
@@ -224,14 +229,14 @@ struct IoTDriverRoutes: Sendable {
     }
 
     /// `{"status": "success" | "error", "message": "…"}`, plus each refused field's reason.
-    static func result(_ flash: Flash) -> [String: Any] {
+    static func result(_ flash: Flash) -> JSONValue {
         guard !flash.fieldErrors.isEmpty else {
-            return ["status": flash.succeeded ? "success" : "error", "message": flash.message]
+            return ["status": flash.succeeded ? "success" : "error", "message": JSONValue(flash.message)]
         }
         let reasons = flash.fieldErrors.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
         return [
-            "status": "error", "message": "Nothing was saved. " + reasons.joined(separator: " "),
-            "errors": flash.fieldErrors,
+            "status": "error", "message": JSONValue("Nothing was saved. " + reasons.joined(separator: " ")),
+            "errors": .object(flash.fieldErrors.mapValues { JSONValue($0) }),
         ]
     }
 
@@ -243,12 +248,11 @@ struct IoTDriverRoutes: Sendable {
         let safe = String(
             identifier.unicodeScalars.map { scalar -> Character in
                 let allowed =
-                    scalar.isASCII
-                    && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "." || scalar == "_")
+                    ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || scalar == "-" || scalar == "." || scalar == "_"
                 return allowed ? Character(scalar) : "_"
             })
-        let stamp = ProvisioningProtocol.odooDateTime(date).replacingOccurrences(of: " ", with: "_")
-            .replacingOccurrences(of: ":", with: "-")
+        let stamp = ProvisioningProtocol.odooDateTime(date).replacing(" ", with: "_").replacing(":", with: "-")
         return "iot-odoo-\(safe)-\(stamp).log"
     }
 

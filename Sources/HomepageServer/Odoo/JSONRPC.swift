@@ -1,4 +1,3 @@
-import Foundation
 import HTTPCore
 
 /// Odoo's `type="jsonrpc"` calls: a JSON-RPC 2.0 request in, `result` or `error` out.
@@ -35,8 +34,8 @@ enum JSONRPC {
 
     /// A call read from a request body: its `id` (echoed back) and its string params.
     struct Call {
-        /// A string, a number or null, ready for `JSONSerialization`.
-        var id: Any
+        /// A string, a number or null.
+        var id: JSONValue
         var params: [String: String]
     }
 
@@ -52,34 +51,35 @@ enum JSONRPC {
                     "send the call as Content-Type: application/json, not \(request.headers["Content-Type"] ?? "nothing")"
                 ))
         }
-        let parsed: Any
+        let parsed: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(request.body), options: [.fragmentsAllowed])
+            parsed = try JSONValue(parsing: request.body)
         } catch {
             return .failure(.parse("the body is not valid JSON"))
         }
-        guard let envelope = parsed as? [String: Any] else {
+        guard let envelope = parsed.objectValue else {
             return .failure(.invalidRequest("the body must be a JSON object"))
         }
-        let id = envelope["id"] ?? NSNull()
+        let id = envelope["id"] ?? .null
         let extra = Set(envelope.keys).subtracting(topLevelMembers)
         guard extra.isEmpty else {
             return .failure(
                 .invalidRequest("unknown member \(quotedList(extra)); a call has jsonrpc, method, params, id"))
         }
-        if let version = envelope["jsonrpc"], (version as? String) != "2.0" {
+        if let version = envelope["jsonrpc"], version.stringValue != "2.0" {
             return .failure(.invalidRequest("jsonrpc must be \"2.0\""))
         }
-        if let method = envelope["method"], !(method is String) {
+        if let method = envelope["method"], method.stringValue == nil {
             return .failure(.invalidRequest("method must be a string"))
         }
-        guard id is NSNull || id is String || isNumber(id) else {
-            return .failure(.invalidRequest("id must be a string, a number or null"))
+        switch id {
+        case .null, .string, .integer, .number: break
+        default: return .failure(.invalidRequest("id must be a string, a number or null"))
         }
-        let rawParams: [String: Any]
+        let rawParams: [String: JSONValue]
         switch envelope["params"] {
-        case nil, is NSNull: rawParams = [:]
-        case let object as [String: Any]: rawParams = object
+        case nil, .null?: rawParams = [:]
+        case .object(let object)?: rawParams = object
         default: return .failure(.invalidParams("params must be an object"))
         }
         let unknown = Set(rawParams.keys).subtracting(names).subtracting(optional)
@@ -93,7 +93,7 @@ enum JSONRPC {
         }
         var params: [String: String] = [:]
         for (name, value) in rawParams {
-            guard let text = value as? String, !isNumber(value) else {
+            guard let text = value.stringValue else {
                 return .failure(.invalidParams("param \"\(name)\" must be a string"))
             }
             params[name] = text
@@ -102,16 +102,16 @@ enum JSONRPC {
     }
 
     /// `{"jsonrpc": "2.0", "id": …, "result": …}`.
-    static func success(id: Any, result: [String: Any]) -> HTTPResponse {
+    static func success(id: JSONValue, result: JSONValue) -> HTTPResponse {
         IoTDriverResponses.json(["jsonrpc": "2.0", "id": id, "result": result])
     }
 
     /// `{"jsonrpc": "2.0", "id": …, "error": {"code", "message", "data": {"name", "message"}}}`:
     /// Odoo's web client shows `error.data.message`.
-    static func failure(_ failure: Failure, id: Any = NSNull()) -> HTTPResponse {
-        let error: [String: Any] = [
-            "code": failure.code, "message": failure.message,
-            "data": ["name": "invalid_request", "message": failure.detail] as [String: Any],
+    static func failure(_ failure: Failure, id: JSONValue = nil) -> HTTPResponse {
+        let error: JSONValue = [
+            "code": .integer(failure.code), "message": JSONValue(failure.message),
+            "data": ["name": "invalid_request", "message": JSONValue(failure.detail)],
         ]
         return IoTDriverResponses.json(["jsonrpc": "2.0", "id": id, "error": error], status: failure.httpStatus)
     }
@@ -121,11 +121,6 @@ enum JSONRPC {
         guard let contentType else { return false }
         let type = contentType.prefix { $0 != ";" }.trimmingASCIIWhitespace()
         return type.equalsIgnoringASCIICase("application/json")
-    }
-
-    /// JSON numbers come back as `NSNumber`, which would otherwise pass as a string or a Bool.
-    private static func isNumber(_ value: Any) -> Bool {
-        value is NSNumber && !(value is String)
     }
 
     private static func quotedList(_ names: Set<String>) -> String {
