@@ -190,6 +190,26 @@ import Testing
         }
     }
 
+    /// A client reconnecting after `Connection: close` is not refused while its old connection
+    /// lingers, waiting for the client's end of stream.
+    @Test func aLingeringConnectionDoesNotCountAgainstItsClient() throws {
+        try withServerForTest(configure: { $0.maxConnectionsPerClient = 1 }) { _, port in
+            let first = try ServerTestClient(port: port, sourceAddress: "127.0.0.2")
+            first.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            #expect(try first.readResponse().status == 200)
+            // `first` stays open: the server has shut its sending side and lingers.
+            var served = false
+            for _ in 0..<50 where !served {
+                let second = try ServerTestClient(port: port, sourceAddress: "127.0.0.2")
+                second.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+                served = (try? second.readResponse().status) == 200
+                if !served { usleep(20_000) }
+            }
+            #expect(served)
+            #expect(first.receivesOrderlyEnd())
+        }
+    }
+
     /// The proof for connection slots: 1000 silent connections from 127.0.0.2 while 127.0.0.1
     /// keeps being served quickly; every silent one is closed by the header timeout.
     @Test func aThousandSilentConnectionsFromOneHostNeitherStarveAnotherNorStay() throws {

@@ -41,6 +41,8 @@ final class HTTP1Session: EventLoopFileHandler {
     unowned let worker: ServerWorker
     /// This session's index in its worker's table, for removal in O(1).
     var tableIndex = 0
+    /// Counted among its client's open connections (`maxConnectionsPerClient`).
+    var holdsClientSlot = true
 
     var phase = Phase.parsing
     var parser: HTTPRequestParser
@@ -320,6 +322,9 @@ final class HTTP1Session: EventLoopFileHandler {
             close()
             return
         }
+        // Answered and on its way out: no longer one of its client's open connections, so a
+        // client that reconnects (after `maxRequestsPerConnection`) is not refused meanwhile.
+        worker.releaseClientSlot(of: self)
         handleEvents([])
     }
 

@@ -57,7 +57,8 @@ public struct HTTPServerConfiguration: Sendable {
 
     /// Most open connections from one client address (IPv4-mapped IPv6 counted as IPv4). A
     /// connection beyond it is closed at once, so one host cannot take every slot of
-    /// `maxConnections` from the others. A browser opens about six per host.
+    /// `maxConnections` from the others. A browser opens about six per host. A connection
+    /// lingering after its last answer (see `lingeringTimeout`) no longer counts.
     public var maxConnectionsPerClient: Int = 64
 
     /// Requests served on one connection before it is closed (after answering the last one

@@ -148,9 +148,16 @@ final class ServerWorker {
             connections[slot] = last
             last.tableIndex = slot
         }
-        context.releaseConnection(from: connection.channel.remoteAddress)
+        releaseClientSlot(of: connection)
         context.openConnections.subtract(1, ordering: .relaxed)
         if draining && connections.isEmpty { finish() }
+    }
+
+    /// Stops counting `connection` against its client's cap; once only.
+    func releaseClientSlot(of connection: HTTP1Session) {
+        guard connection.holdsClientSlot else { return }
+        connection.holdsClientSlot = false
+        context.releaseConnection(from: connection.channel.remoteAddress)
     }
 
     /// Response bytes encoded and not yet written on this worker's connections.

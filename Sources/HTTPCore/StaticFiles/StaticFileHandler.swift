@@ -79,7 +79,7 @@ public final class StaticFileHandler: Sendable {
         headers.add("ETag", etag)
         headers.add("Last-Modified", HTTPDate.format(identity.seconds))
         headers.add("Cache-Control", cacheControl)
-        if Self.isNotModified(etags: [etag], modifiedSeconds: identity.seconds, request.headers) {
+        if Self.isNotModified(etag: etag, gzipETag: nil, modifiedSeconds: identity.seconds, request.headers) {
             return HTTPResponse(status: 304, headers: headers)
         }
         headers.add("Content-Type", StaticFileMediaType.forPath(relative).contentType)
@@ -94,7 +94,7 @@ public final class StaticFileHandler: Sendable {
         headers.add("Cache-Control", cacheControl)
         if file.mediaType.isCompressible { headers.add("Vary", "Accept-Encoding") }
         if Self.isNotModified(
-            etags: [file.etag, file.gzipETag], modifiedSeconds: file.modifiedSeconds, request.headers)
+            etag: file.etag, gzipETag: file.gzipETag, modifiedSeconds: file.modifiedSeconds, request.headers)
         {
             return HTTPResponse(status: 304, headers: headers)
         }
@@ -108,7 +108,9 @@ public final class StaticFileHandler: Sendable {
 
     /// RFC 9110 §13.2.2: If-None-Match decides when present (weak comparison, either
     /// coding's tag matches); only without it does If-Modified-Since count.
-    private static func isNotModified(etags: [String], modifiedSeconds: Int, _ headers: HTTPHeaders) -> Bool {
+    private static func isNotModified(
+        etag: String, gzipETag: String?, modifiedSeconds: Int, _ headers: HTTPHeaders
+    ) -> Bool {
         let noneMatch = headers.values(for: "If-None-Match")
         if !noneMatch.isEmpty {
             for value in noneMatch {
@@ -116,7 +118,7 @@ public final class StaticFileHandler: Sendable {
                     var tag = element.trimmingASCIIWhitespace()
                     if tag == "*" { return true }
                     if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
-                    if etags.contains(where: { $0 == tag }) { return true }
+                    if tag == etag || gzipETag.map({ tag == $0 }) == true { return true }
                 }
             }
             return false
