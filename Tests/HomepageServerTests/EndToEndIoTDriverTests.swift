@@ -59,6 +59,19 @@ import Testing
         #expect(box.odooConfText.contains("db_uuid = 0f8fad5b-d9cb-469f-a165-70867728950e"))
     }
 
+    /// The log is streamed from its files, whole, under Odoo's attachment name.
+    @Test func downloadLogsSendsTheWholeLog() throws {
+        let box = try EndToEndBox(extraArguments: ["--log-level", "debug"])
+        _ = try box.client.get("/")
+        let response = try box.client.send("GET", "/iot_drivers/download_logs")
+        #expect(response.status == 200)
+        #expect(response.header("Content-Length") == String(response.body.count))
+        #expect(response.header("Content-Disposition")?.hasPrefix("attachment; filename=\"iot-odoo-") == true)
+        #expect(response.text.contains("certificate check started"))
+        let log = try #require(FileManager.default.contents(atPath: box.dataDirectory + "/logs/homepage.log"))
+        #expect(response.body.starts(with: Array(log.prefix(100))))
+    }
+
     /// A call is a small JSON object: a larger body is refused from its length, as a form is.
     @Test func aCallLargerThanAnyFormIsRefusedFromItsLength() throws {
         let box = try EndToEndBox()

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import HTTPCore
 import Testing
 
@@ -17,6 +18,19 @@ import Testing
 
     static func json(_ response: HTTPResponse) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    /// The whole body as a client would get it: the bytes in memory, then the streamed files.
+    static func fullText(_ response: HTTPResponse) -> String {
+        var bytes = response.body
+        for file in response.bodyFiles {
+            var chunk = [UInt8](repeating: 0, count: file.length)
+            let read = chunk.withUnsafeMutableBytes {
+                pread(file.descriptor, $0.baseAddress, file.length, off_t(file.offset))
+            }
+            bytes += chunk.prefix(max(0, read))
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A JSON-RPC call from the Odoo server's page.
@@ -112,7 +126,8 @@ import Testing
         let response = box.send("GET", "/iot_drivers/download_logs", headers: [("Origin", Self.odoo)])
         #expect(response.status == 200)
         #expect(response.headers["Content-Type"] == "text/plain; charset=utf-8")
-        #expect(response.text.contains("a line for the download"))
+        #expect(response.body.isEmpty && !response.bodyFiles.isEmpty, "the log is streamed from its files")
+        #expect(Self.fullText(response).contains("a line for the download"))
         let disposition = try #require(response.headers["Content-Disposition"])
         let pattern = #/attachment; filename="iot-odoo-box-under-test-\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}\.log"/#
         #expect(disposition.wholeMatch(of: pattern) != nil, "\(disposition)")

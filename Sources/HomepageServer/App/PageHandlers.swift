@@ -63,23 +63,9 @@ struct PageHandlers: Sendable {
         return .response(Self.page(body, noStore: true))
     }
 
-    /// The whole log, rotated files first, read off the loop.
+    /// The whole log, rotated files first, streamed from the files.
     func logDownload(_ request: HTTPRequest) -> HTTPHandlerResult {
-        let path = app.logSink.path
-        return offLoop {
-            // Oldest first: homepage.log.3 … homepage.log.1, then homepage.log.
-            let rotated = stride(from: LogFileSink.defaultRotatedFileCount, through: 1, by: -1).map { "\(path).\($0)" }
-            var body: [UInt8] = []
-            for file in rotated + [path] {
-                if let content = try? FileSystem.readIfPresent(file) { body += content }
-            }
-            var headers = HTTPHeaders()
-            headers.add("Content-Type", "text/plain; charset=utf-8")
-            headers.add("Content-Disposition", "attachment; filename=\"homepage.log\"")
-            headers.add("Cache-Control", "no-store")
-            headers.add("X-Content-Type-Options", "nosniff")
-            return HTTPResponse(status: 200, headers: headers, body: body)
-        }
+        .response(LogDownload.response(logPath: app.logSink.path, fileName: "homepage.log"))
     }
 
     func statusJSON(_ request: HTTPRequest) -> HTTPHandlerResult {

@@ -25,7 +25,7 @@ enum WebRoutes {
         router.get("/logs") { pages.logs($0) }
         router.get("/logs/download") { pages.logDownload($0) }
         router.get("/status.json") { pages.statusJSON($0) }
-        IoTDriverRoutes(app: app, pages: pages, forms: forms, callers: IoTDriverCallers(app: app)).register(in: &router)
+        IoTDriverRoutes(app: app, forms: forms, callers: IoTDriverCallers(app: app)).register(in: &router)
         router.get(prefix: "/static/") { .response(files.handle($0)) }
         if let sandbox = app.sandbox {
             router.get(SandboxCertificateService.caPath) { _ in

@@ -10,7 +10,6 @@ import SystemKit
 /// Who may call them: `IoTDriverCallers`.
 struct IoTDriverRoutes: Sendable {
     let app: HomepageApp
-    let pages: PageHandlers
     let forms: FormHandlers
     let callers: IoTDriverCallers
     /// When the routes were built, at launch: what Odoo calls the Odoo service's uptime.
@@ -19,9 +18,8 @@ struct IoTDriverRoutes: Sendable {
     /// The logger names `log_levels_update` accepts; the box has one level, which both set.
     static let loggerNames: Set<String> = ["iot-logging-root", "iot-logging-odoo"]
 
-    init(app: HomepageApp, pages: PageHandlers, forms: FormHandlers, callers: IoTDriverCallers) {
+    init(app: HomepageApp, forms: FormHandlers, callers: IoTDriverCallers) {
         self.app = app
-        self.pages = pages
         self.forms = forms
         self.callers = callers
         startedAt = .now
@@ -128,25 +126,10 @@ struct IoTDriverRoutes: Sendable {
         }
     }
 
-    /// The whole log, as `/logs/download` sends it, under Odoo's attachment name.
+    /// The whole log, as `/logs/download` sends it (streamed), under Odoo's attachment name.
     func downloadLogs(_ request: HTTPRequest) -> HTTPHandlerResult {
         let name = Self.logFileName(identifier: app.machine.identifier, at: Date())
-        let disposition = "attachment; filename=\"\(name)\""
-        switch pages.logDownload(request) {
-        case .response(var response):
-            response.headers.set("Content-Disposition", disposition)
-            return .response(response)
-        case .deferred(let work):
-            return .deferred { respond in
-                work { response in
-                    var renamed = response
-                    renamed.headers.set("Content-Disposition", disposition)
-                    respond(renamed)
-                }
-            }
-        case .closeConnection:
-            return .closeConnection
-        }
+        return .response(LogDownload.response(logPath: app.logSink.path, fileName: name))
     }
 
     /// The shape of Odoo's answer, for a box with one level and no drivers of its own.
