@@ -105,9 +105,8 @@ def make_browser(home: pathlib.Path, javascript: bool, downloads: pathlib.Path) 
     for argument in (
         "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         "--window-size=1200,1100", f"--user-data-dir={home / 'profile'}",
-        # The certificate names the box as *.<hex>.odoo-iot.com: resolve those names here, and
-        # the stand-in web sites of the suite (`*.test`, a reserved name) too.
-        "--host-resolver-rules=MAP *.odoo-iot.com 127.0.0.1, MAP *.test 127.0.0.1",
+        # The certificate names the box as *.<hex>.odoo-iot.com: resolve those names here.
+        "--host-resolver-rules=MAP *.odoo-iot.com 127.0.0.1",
     ):
         options.add_argument(argument)
     prefs = {"download.default_directory": str(downloads), "download.prompt_for_download": False}

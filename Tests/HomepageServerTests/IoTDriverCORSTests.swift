@@ -110,12 +110,14 @@ import Testing
         #expect(Self.observable(box) == before)
     }
 
-    @Test func aCrossSiteRequestWithoutOriginChangesNothing() throws {
+    /// `same-site`: another page under odoo-iot.com, such as another box's.
+    @Test(arguments: ["cross-site", "same-site"])
+    func anotherSitesRequestWithoutOriginChangesNothing(_ site: String) throws {
         let box = try InProcessBox(odooConf: Self.settings)
         let before = Self.observable(box)
         for change in Self.changes {
             let response = Self.send(
-                box, change.method, change.path, body: change.body, headers: [("Sec-Fetch-Site", "cross-site")])
+                box, change.method, change.path, body: change.body, headers: [("Sec-Fetch-Site", site)])
             #expect(response.status == 403, "\(change.method) \(change.path)")
             #expect(Self.corsHeaders(response).isEmpty)
         }

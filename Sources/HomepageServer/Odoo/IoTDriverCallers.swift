@@ -8,7 +8,8 @@ import HTTPCore
 /// (`OriginPolicy`).
 /// - A call that changes something goes through `OriginPolicy.refusal`, the rule the forms
 ///   follow, with the Odoo server's origin allowed beside the box's own: a foreign `Origin`,
-///   or none with `Sec-Fetch-Site: cross-site`, gets 403 and nothing runs.
+///   or none with `Sec-Fetch-Site: cross-site` or a foreign `Referer`, gets 403 and nothing
+///   runs; so does one without `Origin` with `Sec-Fetch-Site: same-site`.
 /// - A read with a foreign `Origin` gets 403 too; one without `Origin` (a navigation, such as
 ///   the database's "Download logs" link) is answered without CORS headers.
 /// - Preflights are answered for allowed origins only, with Chrome's private network access
@@ -39,6 +40,13 @@ struct IoTDriverCallers: Sendable {
             return .refused(reason: refusal.description)
         }
         let origins = request.headers.values(for: "Origin")
+        // Every box's HTTPS name is under odoo-iot.com, so another box's page (or any page
+        // under that domain) is same-site: without `Origin` it must not change anything here.
+        if changesState, origins.isEmpty,
+            request.headers["Sec-Fetch-Site"]?.trimmingASCIIWhitespace().equalsIgnoringASCIICase("same-site") == true
+        {
+            return .refused(reason: "Sec-Fetch-Site: same-site without Origin")
+        }
         guard let header = origins.first else { return .allowed(origin: nil) }
         guard origins.count == 1, let origin = WebOrigin(serialized: header),
             policy.allows(origin, for: request, alsoAllowing: extra)
