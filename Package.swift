@@ -1,5 +1,4 @@
 // swift-tools-version: 6.0
-import Foundation
 import PackageDescription
 
 let package = Package(
@@ -60,17 +59,16 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// libFuzzer targets, one per folder of fuzz/Targets, built only by fuzz/run.sh (which sets
-// HOMEPAGE_FUZZ=1 and passes the sanitizer flags to every module): an ordinary build never
-// sees them. Each folder holds a `main.swift` that is `runFuzzer { bytes in ... }`.
-if Context.environment["HOMEPAGE_FUZZ"] == "1" {
-    let folder = Context.packageDirectory + "/fuzz/Targets"
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+// libFuzzer targets, one per folder of fuzz/Targets, built only by fuzz/run.sh, which names
+// them in HOMEPAGE_FUZZ (so a new folder changes the manifest's input) and passes the
+// sanitizer flags to every module: an ordinary build never sees them. Each folder holds a
+// `main.swift` that is `runFuzzer { bytes in ... }`.
+if let fuzzTargets = Context.environment["HOMEPAGE_FUZZ"] {
     package.targets += [
         .target(name: "CFuzzDriver", path: "fuzz/Support/CFuzzDriver"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "HTTPCore"], path: "fuzz/Support/FuzzSupport"),
     ]
-    for name in names.sorted() where !name.hasPrefix(".") {
+    for name in fuzzTargets.split(separator: " ").map(String.init) {
         package.targets.append(
             .executableTarget(name: name, dependencies: ["HTTPCore", "FuzzSupport"], path: "fuzz/Targets/\(name)"))
     }

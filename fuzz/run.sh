@@ -10,16 +10,14 @@
 #
 # Adding a target: a folder fuzz/Targets/<Name> with a main.swift that is
 # `runFuzzer { bytes in ... }` (FuzzSupport), and a few seed inputs in fuzz/corpus/<Name>/.
-# Package.swift picks the folder up when HOMEPAGE_FUZZ=1; an ordinary build never sees it.
+# Package.swift declares the folders this script names in HOMEPAGE_FUZZ; an ordinary build
+# never sees them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${SECONDS_PER_TARGET:-20}
-if [ $# -gt 0 ]; then
-    targets=("$@")
-else
-    targets=()
-    for folder in "$root"/fuzz/Targets/*/; do targets+=("$(basename "$folder")"); done
-fi
+all=()
+for folder in "$root"/fuzz/Targets/*/; do all+=("$(basename "$folder")"); done
+if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$root/fuzz/artifacts"
@@ -27,7 +25,7 @@ mkdir -p "$root/fuzz/artifacts"
 # Every module is instrumented (coverage and ASan), so the fuzzer sees inside HTTPCore.
 # lld links these where gold fails on the sanitizer runtime.
 for target in "${targets[@]}"; do
-    HOMEPAGE_FUZZ=1 swift build -c release --package-path "$root" --scratch-path "$root/.build-fuzz" \
+    HOMEPAGE_FUZZ="${all[*]}" swift build -c release --package-path "$root" --scratch-path "$root/.build-fuzz" \
         -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld \
         --product "$target" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 done
