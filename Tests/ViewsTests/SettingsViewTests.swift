@@ -113,4 +113,26 @@ import Testing
         #expect(ViewsFixtures.count(of: "<h1", in: html) == 1)
         #expect(html.firstRange(of: "<h1")!.lowerBound < html.firstRange(of: "<h2")!.lowerBound)
     }
+
+    /// A reload over the forms would wipe what a person types and use up the one-time message:
+    /// while a check runs the page says so, offers a refresh link, and lets the script update
+    /// the banner in place.
+    @Test func whileCheckingThePageNeverReloadsItself() {
+        var model = ViewsFixtures.settings(certificate: CertificateBannerModel(state: .checking))
+        model.isChecking = true
+        let html = render(model)
+        #expect(!html.contains("http-equiv=\"refresh\""))
+        #expect(html.contains("id=\"check-notice\""))
+        #expect(html.contains("<a class=\"check-notice-refresh\" href=\"/settings\">Refresh to see the result</a>"))
+        #expect(html.contains("<script src=\"/static/js/certificate-status.js\" defer></script>"))
+        #expect(html.contains("data-state=\"checking\" data-shows-period=\"yes\""))
+        #expect(html.contains("<span class=\"banner-summary\">Checking the certificate…</span>"))
+    }
+
+    @Test func withoutACheckThereIsNoNoticeAndNoScript() {
+        let html = render(ViewsFixtures.settings())
+        #expect(!html.contains("check-notice"))
+        #expect(!html.contains("certificate-status.js"))
+        #expect(!html.contains("http-equiv=\"refresh\""))
+    }
 }

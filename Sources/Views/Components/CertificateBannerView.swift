@@ -7,14 +7,16 @@ enum CertificateBannerView {
             "section",
             [
                 HTMLAttribute("class", "card banner banner-\(banner.state.rawValue)"),
-                HTMLAttribute("aria-labelledby", "certificate-title"),
+                HTMLAttribute("aria-labelledby", "certificate-title"), HTMLAttribute("id", "certificate-banner"),
+                HTMLAttribute("data-state", banner.state.rawValue),
+                HTMLAttribute("data-shows-period", showsPeriod ? "yes" : "no"),
             ])
         page.raw("<h2 id=\"certificate-title\">HTTPS certificate</h2>")
         page.element("p", [HTMLAttribute("class", "banner-state")]) { page in
             page.element(
                 "span", [HTMLAttribute("class", "badge badge-\(banner.state.rawValue)")], text: badge(banner.state))
             page.raw(" ")
-            page.text(summary(banner))
+            page.element("span", [HTMLAttribute("class", "banner-summary")], text: summary(banner))
         }
         var rows: [(String, String)] = []
         if let subject = banner.subject { rows.append(("Subject", subject)) }

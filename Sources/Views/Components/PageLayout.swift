@@ -4,16 +4,20 @@
 /// because the pages are served under `Content-Security-Policy: default-src 'self'`.
 enum PageLayout {
     static func render(
-        title: String, refreshSeconds: Int? = nil, showsSettingsLink: Bool = true,
+        title: String, refreshSecondsWithoutScript: Int? = nil, showsSettingsLink: Bool = true,
         content: (inout HTMLBuilder) -> Void
     ) -> [UInt8] {
         var page = HTMLBuilder()
         page.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         page.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        if let refreshSeconds {
+        // Only for a browser without script: with script, `certificate-status.js` updates the
+        // banner in place, which keeps the page (and its one-time message) as it is.
+        if let refreshSecondsWithoutScript {
+            page.raw("<noscript>")
             page.void(
-                "meta", [HTMLAttribute("http-equiv", "refresh"), HTMLAttribute("content", String(refreshSeconds))])
-            page.raw("\n")
+                "meta",
+                [HTMLAttribute("http-equiv", "refresh"), HTMLAttribute("content", String(refreshSecondsWithoutScript))])
+            page.raw("</noscript>\n")
         }
         page.element("title", text: title)
         page.raw("\n<link rel=\"stylesheet\" href=\"/static/css/homepage.css\">\n")

@@ -6,13 +6,13 @@ public enum HomepageView {
     public static func render(_ model: HomepageModel) -> [UInt8] {
         PageLayout.render(
             title: "\(model.identifier) · IoT Box",
-            refreshSeconds: model.isChecking ? checkingRefreshSeconds : nil
+            refreshSecondsWithoutScript: model.isChecking ? checkingRefreshSeconds : nil
         ) { page in
             page.element("h1", text: model.identifier)
             FlashMessageView.render(model.flash, into: &page)
             if model.isChecking {
-                page.raw(
-                    "<p class=\"notice\" role=\"status\">Checking the certificate… this page refreshes by itself.</p>")
+                // The homepage has no form: without script it may reload itself.
+                CheckingNoticeView.render(pagePath: "/", reloadsWithoutScript: true, into: &page)
             }
             if !model.isSecure, let httpsURL = model.httpsURL {
                 page.element("p", [HTMLAttribute("class", "https-callout")]) { page in

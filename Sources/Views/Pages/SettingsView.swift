@@ -2,12 +2,16 @@
 public enum SettingsView {
     public static func render(_ model: SettingsModel) -> [UInt8] {
         PageLayout.render(
-            title: "Settings · IoT Box", refreshSeconds: model.isChecking ? HomepageView.checkingRefreshSeconds : nil,
-            showsSettingsLink: false
+            title: "Settings · IoT Box", showsSettingsLink: false
         ) { page in
             page.raw("<p class=\"back\"><a href=\"/\">← Homepage</a></p>")
             page.raw("<h1>Settings</h1>")
             FlashMessageView.render(model.flash, into: &page)
+            if model.isChecking {
+                // Never a reload over the forms: it would wipe what a person is typing and use up
+                // the one-time message of the form just sent.
+                CheckingNoticeView.render(pagePath: "/settings", reloadsWithoutScript: false, into: &page)
+            }
             CertificateBannerView.render(
                 model.certificate, showsPeriod: true, checkNowToken: model.csrfToken, into: &page)
             ErrorBoxView.render(model.errorBox, into: &page)
