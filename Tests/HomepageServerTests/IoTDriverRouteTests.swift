@@ -291,6 +291,14 @@ import Testing
         #expect(!again.odooConfText.contains("enterprise_code"))
     }
 
+    @Test func headDoesNotClearTheCredentials() throws {
+        let box = try InProcessBox(odooConf: Self.withCredentials)
+        let response = box.send("HEAD", "/iot_drivers/clear_credential", headers: [("Origin", Self.odoo)])
+        #expect(response.status == 405)
+        #expect(response.headers["Allow"] == "GET, OPTIONS, POST")
+        #expect(box.odooConfText == Self.withCredentials)
+    }
+
     @Test func clearCredentialTakesNoParams() throws {
         let box = try InProcessBox(odooConf: Self.withCredentials)
         let response = Self.call(box, "/iot_drivers/clear_credential", Self.rpc("{\"db_uuid\": \"x\"}"))

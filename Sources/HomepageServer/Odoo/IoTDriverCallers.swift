@@ -58,8 +58,9 @@ struct IoTDriverCallers: Sendable {
 
     /// `OPTIONS` on a route: a CORS preflight from an allowed origin gets the grant, any other
     /// preflight 403; a plain `OPTIONS` gets `Allow`, as the router answers it elsewhere.
-    func preflight(_ request: HTTPRequest, methods: [String]) -> HTTPResponse {
-        let allow = Self.allowValue(methods)
+    /// `headServed` is false where HEAD is refused (a GET that changes something).
+    func preflight(_ request: HTTPRequest, methods: [String], headServed: Bool = true) -> HTTPResponse {
+        let allow = Self.allowValue(methods, headServed: headServed)
         guard request.headers["Access-Control-Request-Method"] != nil else {
             var headers = HTTPHeaders()
             headers.add("Allow", allow)
@@ -115,9 +116,9 @@ struct IoTDriverCallers: Sendable {
             .map { $0.trimmingASCIIWhitespace().lowercased() }.filter { !$0.isEmpty }
     }
 
-    private static func allowValue(_ methods: [String]) -> String {
+    private static func allowValue(_ methods: [String], headServed: Bool = true) -> String {
         var all = Set(methods)
-        if all.contains("GET") { all.insert("HEAD") }
+        if headServed, all.contains("GET") { all.insert("HEAD") }
         all.insert("OPTIONS")
         return all.sorted().joined(separator: ", ")
     }

@@ -59,6 +59,12 @@ struct IoTDriverRoutes: Sendable {
         router.get("/iot_drivers/clear_credential") {
             routes.guarded($0, changesState: true) { _ in routes.clearCredentialGet() }
         }
+        // The router would answer HEAD with the GET handler: a HEAD must not clear anything.
+        router.add(method: "HEAD", path: "/iot_drivers/clear_credential") { _ in
+            var headers = HTTPHeaders()
+            headers.add("Allow", "GET, OPTIONS, POST")
+            return .response(HTTPResponse(status: 405, headers: headers))
+        }
         router.add(method: "OPTIONS", path: "/iot_drivers/save_credential") {
             .response(routes.callers.preflight($0, methods: ["POST"]))
         }
@@ -66,7 +72,7 @@ struct IoTDriverRoutes: Sendable {
             .response(routes.callers.preflight($0, methods: ["POST"]))
         }
         router.add(method: "OPTIONS", path: "/iot_drivers/clear_credential") {
-            .response(routes.callers.preflight($0, methods: ["GET", "POST"]))
+            .response(routes.callers.preflight($0, methods: ["GET", "POST"], headServed: false))
         }
     }
 
