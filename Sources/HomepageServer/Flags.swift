@@ -12,7 +12,7 @@ struct Flags: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Settings, certificate, key and logs (created 0700 if missing).")
     var dataDir: String = "./iot-box-data"
 
-    @Option(help: "Address of both listeners.")
+    @Option(help: "Address of every listener.")
     var bind: String = "0.0.0.0"
 
     @Option(name: .customLong("http-port"), help: "Plain HTTP ports, comma-separated (80,8069); 0 picks a free port.")
@@ -38,7 +38,9 @@ struct Flags: ParsableCommand {
     @Option(name: .customLong("key-file"), help: "Private key (default: DATA/tls/key.pem).")
     var keyFile: String?
 
-    @Option(name: .customLong("public-dir"), help: "Static assets (default: the package's Public/).")
+    @Option(
+        name: .customLong("public-dir"),
+        help: "Static assets (default: /usr/share/iot-box-homepage/public when installed, else Public/).")
     var publicDir: String?
 
     @Option(name: .customLong("log-level"), help: "debug, info, warning or error.")

@@ -75,8 +75,12 @@ as_service() { # the unit's identity and privileges, without systemd
         --bounding-set=-all,+net_bind_service --no-new-privs -- "$@"
 }
 
-as_service strace -f -qq -o "$trace_dir/calls" "$binary" --data-dir "$data" --http-port 80,8069 \
-    --https-port 443 --workers 2 > "$run/stdout" 2> "$run/stderr" &
+# stderr stands for the journal: systemd names the journal's stream in JOURNAL_STREAM. At
+# level info the start and stop notices are logged.
+: > "$run/stderr"
+journal_stream=$(stat -c '%d:%i' "$run/stderr")
+JOURNAL_STREAM=$journal_stream as_service strace -f -qq -o "$trace_dir/calls" "$binary" --data-dir "$data" \
+    --http-port 80,8069 --https-port 443 --workers 2 --log-level info > "$run/stdout" 2>> "$run/stderr" &
 wrapper=$!
 stop_wrapper() { kill "$wrapper" 2>/dev/null || true; }
 trap stop_wrapper EXIT
@@ -88,7 +92,7 @@ for _ in $(seq 1 300); do
 done
 echo "        printed on start:"
 sed 's/^/          /' "$run/stdout"
-[[ -s "$run/stderr" ]] && { echo "        stderr:"; sed 's/^/          /' "$run/stderr"; }
+[[ -s "$run/stderr" ]] && { echo "        stderr (the journal):"; sed 's/^/          /' "$run/stderr"; }
 expected="http://$address/
 http://localhost/
 http://$address:8069/
@@ -137,6 +141,9 @@ kill -TERM "$pid"
 wait "$wrapper" && exit_status=0 || exit_status=$?
 trap - EXIT
 check "SIGTERM: exit 0" [ "$exit_status" = 0 ]
+check "the log reaches the journal with its priority (start and stop notices)" bash -c '
+    grep -q "^<5>NOTICE \[homepage\] serving " "$1" && grep -q "^<5>NOTICE \[homepage\] stopping " "$1"' \
+    _ "$run/stderr"
 # systemd 252 enforces MemoryDenyWriteExecute= with seccomp, which refuses any mprotect that
 # adds PROT_EXEC and any writable, executable mmap, whatever the kernel's PR_SET_MDWE allows.
 check "no mprotect to executable and no writable, executable mapping (MemoryDenyWriteExecute=)" \
