@@ -4,8 +4,9 @@
   requests URL COUNT        COUNT GETs one after the other on a keep-alive connection (a new
                             one when the server closes it); fails unless every answer is a
                             200 with a body
-  hold URL COUNT            opens COUNT keep-alive connections, makes one GET on each, prints
-                            "ready" and keeps them open (idle) until stdin closes
+  hold URL COUNT            opens COUNT keep-alive connections (50 per loopback source
+                            address), makes one GET on each, prints "ready" and keeps them
+                            open (idle) until stdin closes
   start-time COUNT CMD...   starts CMD COUNT times, each time measuring from just before the
                             exec to the first line on its stdout, then stops it with SIGTERM;
                             prints the median in milliseconds
@@ -88,8 +89,11 @@ def hold(url, count):
     host, port, path, netloc = split_url(url)
     message = request_bytes(netloc, path)
     sockets = []
-    for _ in range(count):
-        sock = socket.create_connection((host, port))
+    for index in range(count):
+        # A server may cap connections per client address (homepage-server: 64), so the
+        # connections come from 50 each of 127.0.0.2, 127.0.0.3, ... (all loopback).
+        source = f"127.0.{2 + index // 50 // 254}.{2 + index // 50 % 254}"
+        sock = socket.create_connection((host, port), source_address=(source, 0))
         sock.sendall(message)
         sockets.append(sock)
     for sock in sockets:
