@@ -68,7 +68,9 @@ public struct CertificateStatus: Sendable, Equatable {
         guard subject.hasPrefix("*.") else { return "https://\(subject)\(portSuffix)" }
         guard let address = HostAndPort(ipAddress), address.kind == .ipv4, address.port == nil else { return nil }
         let domain = subject.dropFirst(2)
-        return "https://\(address.host.replacing(".", with: "-")).\(domain)\(portSuffix)"
+        let dashed = String(
+            decoding: address.host.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
+        return "https://\(dashed).\(domain)\(portSuffix)"
     }
 
     /// Letters, digits and hyphens in dot-separated labels of 1 to 63 characters.

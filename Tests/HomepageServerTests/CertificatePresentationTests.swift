@@ -17,6 +17,16 @@ import Testing
         #expect(banner.nextRetry == "2026-11-26 10:01:00 UTC")
     }
 
+    @Test func everyFieldOfADateHasItsLeadingZero() {
+        // 2027-01-05 03:04:09 UTC
+        let moment = Date(timeIntervalSince1970: 1_799_118_249)
+        #expect(CertificatePresentation.displayDate(moment) == "2027-01-05 03:04 UTC")
+        #expect(CertificatePresentation.displayDate(moment, seconds: true) == "2027-01-05 03:04:09 UTC")
+        #expect(
+            CertificatePresentation.displayDate(Date(timeIntervalSince1970: 0), seconds: true)
+                == "1970-01-01 00:00:00 UTC")
+    }
+
     /// The detail is the certificate service's own text: a page shows a bounded excerpt of it,
     /// whatever the service sent.
     @Test func aHugeServiceMessageIsShownAsAnExcerpt() throws {

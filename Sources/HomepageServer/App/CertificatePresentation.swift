@@ -39,8 +39,40 @@ enum CertificatePresentation {
         var epochSeconds = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&epochSeconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min))" + (showsSeconds ? ":\(two(parts.tm_sec))" : "") + " UTC"
+        let year = Int(parts.tm_year) + 1900
+        guard (0...9999).contains(year) else { return "\(year)-??-?? UTC" }
+        // Written as ASCII into the string's own storage: this runs for several dates on every
+        // page view, and interpolation would build a string per part.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var count = 0
+            func put(_ value: Int, digits: Int) {
+                var divisor = 1
+                for _ in 1..<digits { divisor *= 10 }
+                while divisor > 0 {
+                    buffer[count] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                    count += 1
+                    divisor /= 10
+                }
+            }
+            func put(_ byte: Unicode.Scalar) {
+                buffer[count] = UInt8(ascii: byte)
+                count += 1
+            }
+            put(year, digits: 4)
+            put("-")
+            put(Int(parts.tm_mon) + 1, digits: 2)
+            put("-")
+            put(Int(parts.tm_mday), digits: 2)
+            put(" ")
+            put(Int(parts.tm_hour), digits: 2)
+            put(":")
+            put(Int(parts.tm_min), digits: 2)
+            if showsSeconds {
+                put(":")
+                put(Int(parts.tm_sec), digits: 2)
+            }
+            for byte in " UTC".unicodeScalars { put(byte) }
+            return count
+        }
     }
 }
