@@ -99,14 +99,16 @@ def make_nss_home(ca_pem: bytes) -> pathlib.Path:
     return home
 
 
-def make_browser(home: pathlib.Path, javascript: bool, downloads: pathlib.Path) -> webdriver.Chrome:
+def make_browser(home: pathlib.Path, javascript: bool, downloads: pathlib.Path,
+                 resolver_rules: str = "MAP *.odoo-iot.com 127.0.0.1") -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for argument in (
         "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         "--window-size=1200,1100", f"--user-data-dir={home / 'profile'}",
-        # The certificate names the box as *.<hex>.odoo-iot.com: resolve those names here.
-        "--host-resolver-rules=MAP *.odoo-iot.com 127.0.0.1",
+        # The certificate names the box as *.<hex>.odoo-iot.com: resolve those names here
+        # (or, to play a network whose DNS does not, to nowhere).
+        f"--host-resolver-rules={resolver_rules}",
     ):
         options.add_argument(argument)
     prefs = {"download.default_directory": str(downloads), "download.prompt_for_download": False}

@@ -79,9 +79,15 @@ public final class EndToEndServerProcess {
     public private(set) var httpPort = 0
 
     /// Starts the executable with `arguments` and returns once it printed its HTTP URL line.
-    public init(arguments: [String], waitForURL: Bool = true) throws {
-        process.executableURL = URL(fileURLWithPath: BuiltExecutable.path())
-        process.arguments = arguments
+    /// `launcher`, when given, runs the box (`["/usr/sbin/ip", "netns", "exec", "NAME"]`).
+    public init(arguments: [String], waitForURL: Bool = true, launcher: [String] = []) throws {
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [BuiltExecutable.path()] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: BuiltExecutable.path())
+            process.arguments = arguments
+        }
         // A proxy from the environment must not change how the box reaches its own sandbox.
         var environment = ProcessInfo.processInfo.environment
         for name in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"] { environment[name] = nil }
