@@ -2,7 +2,7 @@
 address? Chromium's host-resolver rules play both networks: one whose DNS sends the
 odoo-iot.com name to the box, and one whose DNS does not resolve it."""
 
-import json
+import http.cookiejar
 import re
 import shutil
 import tempfile
@@ -20,21 +20,24 @@ WAIT = 15
 
 
 def post_form(box, path: str, fields: dict) -> None:
-    """Submits a settings form as the page would: the CSRF token and the box's own Origin."""
-    with urllib.request.urlopen(box.http_url + "/settings", timeout=10) as response:
+    """Submits a settings form as the page would: the session cookie, the CSRF token made for
+    it, and the box's own Origin."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+    with opener.open(box.http_url + "/settings", timeout=10) as response:
         page = response.read().decode()
     token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
     body = urllib.parse.urlencode({**fields, "csrf_token": token}).encode()
     request = urllib.request.Request(
         box.http_url + path, data=body, method="POST",
         headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": box.http_url})
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
     try:
-        urllib.request.build_opener(NoRedirect).open(request, timeout=30)
+        opener.open(request, timeout=30)
     except urllib.error.HTTPError as answer:
         assert answer.code == 303, f"{path} answered {answer.code}"
 

@@ -45,11 +45,15 @@ struct LANNamespaceTests {
         func obtainCertificate(at address: String) throws -> [String: Any] {
             let databases = try #require(try status(at: address).object("sandbox")?["databases"] as? [[String: Any]])
             let eligible = try #require(databases.first { $0["eligible"] as? Bool == true })
-            let settings = try get("/settings", at: address).body
-            let token = try #require(settings.firstMatch(of: /name="csrf_token" value="([0-9a-f]+)"/)).1
+            // The form's token belongs to the session cookie the settings page sets.
             let origin = "http://\(address):\(port)"
+            let jar = data.file("cookies")
+            let settings = try namespace.exec([
+                "curl", "-s", "--noproxy", "*", "-m", "10", "-c", jar, origin + "/settings",
+            ])
+            let token = try #require(settings.firstMatch(of: /name="csrf_token" value="([0-9a-f]+)"/)).1
             try namespace.exec([
-                "curl", "-s", "--noproxy", "*", "-m", "30", "-o", "/dev/null", "-H", "Origin: \(origin)",
+                "curl", "-s", "--noproxy", "*", "-m", "30", "-o", "/dev/null", "-b", jar, "-H", "Origin: \(origin)",
                 "--data-urlencode", "db_uuid=\(eligible.string("db_uuid") ?? "")",
                 "--data-urlencode", "enterprise_code=\(eligible.string("enterprise_code") ?? "")",
                 "--data-urlencode", "csrf_token=\(token)", origin + "/settings/credential",
