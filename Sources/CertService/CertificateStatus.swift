@@ -110,6 +110,6 @@ public struct CertificateStatus: Sendable, Equatable {
 
     /// `2026-11-01T00:00:00Z`: whole seconds, UTC, as `/status.json` uses everywhere.
     public static func rfc3339(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 0)!))
     }
 }

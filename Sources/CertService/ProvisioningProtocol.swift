@@ -92,7 +92,7 @@ public enum ProvisioningProtocol {
     /// Odoo's datetime text: `2027-01-30 00:00:00`, UTC.
     public static func odooDateTime(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         func two(_ value: Int?) -> String {
             let number = value ?? 0
