@@ -12,7 +12,8 @@ final class HTTP1Session: EventLoopFileHandler {
     enum Phase: Equatable {
         /// Requests are taken as they arrive.
         case parsing
-        /// The pipeline is full: requests may wait in the parser until answers leave.
+        /// The pipeline is full (`maxPipelinedRequests` answers owed, or
+        /// `maxBufferedAnswerBytes` held): requests may wait in the parser until answers leave.
         case waitingForRoom
         /// No further request will be taken (the last one asked to close, failed, hit a limit,
         /// or the server is closing it); the connection ends once its answers are written.
