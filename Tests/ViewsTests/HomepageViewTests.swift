@@ -192,3 +192,51 @@ import Testing
         #expect(html.contains("href=\"/static/css/homepage.css\""))
     }
 }
+
+@Suite struct HomepageNetworkCheckViewTests {
+    private func model(dns: DNSCheckModel?, reachability: ReachabilityCheckModel?, secure: Bool = false)
+        -> HomepageModel
+    {
+        HomepageModel(
+            identifier: "box", ipAddress: "192.168.1.10", macAddress: "02:00:00:00:00:01", version: "0.1.0",
+            httpsURL: reachability?.httpsURL,
+            certificate: CertificateBannerModel(state: .valid), isSecure: secure, dnsCheck: dns,
+            reachability: reachability)
+    }
+
+    private let https = ReachabilityCheckModel(
+        httpsURL: "https://192-168-1-10.abcd1234.odoo-iot.com",
+        pingURL: "https://192-168-1-10.abcd1234.odoo-iot.com/iot_drivers/ping")
+
+    @Test func overHTTPThePageCarriesTheReachabilityCheckAndItsScript() {
+        let html = String(decoding: HomepageView.render(model(dns: nil, reachability: https)), as: UTF8.self)
+        #expect(html.contains("id=\"reachability\""))
+        #expect(html.contains("data-ping-url=\"https://192-168-1-10.abcd1234.odoo-iot.com/iot_drivers/ping\""))
+        #expect(html.contains("<script src=\"/static/js/reachability.js\" defer></script>"))
+        #expect(html.contains("if it does not open, this device cannot reach it"))
+    }
+
+    @Test func aFailedDNSCheckIsSaidWithTheAdviceAnOKOneIsNot() {
+        func dns(_ state: String, _ addresses: [String] = []) -> DNSCheckModel {
+            DNSCheckModel(
+                state: state, name: "192-168-1-10.abcd1234.odoo-iot.com", addresses: addresses,
+                expectedAddress: "192.168.1.10", checkedAt: "2026-11-29 10:00:00 UTC")
+        }
+        let ok = String(
+            decoding: HomepageView.render(model(dns: dns("ok", ["192.168.1.10"]), reachability: nil, secure: true)),
+            as: UTF8.self)
+        #expect(!ok.contains("id=\"dns-check\""))
+        #expect(!ok.contains("Google DNS"))
+        let mismatch = String(
+            decoding: HomepageView.render(model(dns: dns("mismatch", ["10.0.0.9"]), reachability: nil, secure: true)),
+            as: UTF8.self)
+        #expect(mismatch.contains("id=\"dns-check\""))
+        #expect(mismatch.contains("<code>10.0.0.9</code>, not to this box"))
+        #expect(mismatch.contains("Google DNS"))
+        let unresolved = String(
+            decoding: HomepageView.render(model(dns: dns("unresolved"), reachability: nil, secure: true)), as: UTF8.self
+        )
+        #expect(unresolved.contains("the name does not resolve"))
+        #expect(unresolved.contains("DNS_PROBE_FINISHED_NXDOMAIN"))
+    }
+}
