@@ -69,17 +69,16 @@ install -d -o "$user" -g "$user" -m 0700 "$trace_dir"
 
 check "the kernel enforces memory-deny-write-execute across exec" python3 "$here/mdwe-exec.py" --check
 
-as_service() { # the unit's identity and privileges, without systemd
-    python3 "$here/mdwe-exec.py" setpriv --reuid="$user" --regid="$user" --clear-groups \
-        --inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service \
-        --bounding-set=-all,+net_bind_service --no-new-privs -- "$@"
-}
+# The unit's identity and privileges, without systemd.
+service=(python3 "$here/mdwe-exec.py" setpriv --reuid="$user" --regid="$user" --clear-groups
+    --inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service
+    --bounding-set=-all,+net_bind_service --no-new-privs --)
 
 # stderr stands for the journal: systemd names the journal's stream in JOURNAL_STREAM. At
 # level info the start and stop notices are logged.
 : > "$run/stderr"
 journal_stream=$(stat -c '%d:%i' "$run/stderr")
-JOURNAL_STREAM=$journal_stream as_service strace -f -qq -o "$trace_dir/calls" "$binary" --data-dir "$data" \
+JOURNAL_STREAM=$journal_stream "${service[@]}" strace -f -qq -o "$trace_dir/calls" "$binary" --data-dir "$data" \
     --http-port 80,8069 --https-port 443 --workers 2 --log-level info > "$run/stdout" 2>> "$run/stderr" &
 wrapper=$!
 stop_wrapper() { kill "$wrapper" 2>/dev/null || true; }
@@ -130,7 +129,8 @@ https = status["https"]
 ok = status["https_url"] == "https://" + sys.argv[2] and https["listening"] is True and https["port"] == 443
 sys.exit(0 if ok and status["ip"] == sys.argv[3] else 1)' "$status_json" "$name" "$address"
 
-second=$(as_service "$binary" --data-dir "$data" --http-port 8070 --https-port 8443 2>&1 >/dev/null) \
+# A second instance that wrongly started would serve until stopped: 20 s bound the wait.
+second=$(timeout 20 "${service[@]}" "$binary" --data-dir "$data" --http-port 8070 --https-port 8443 2>&1 >/dev/null) \
     && second_status=0 || second_status=$?
 echo "        a second instance on the same data dir: exit $second_status, \"$second\""
 check "a second instance exits 2: data dir in use by pid $pid" \
