@@ -10,9 +10,8 @@ import time
 import urllib.parse
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import OUTPUT, make_browser, make_nss_home
@@ -76,8 +75,22 @@ class Walk:
         return self.driver.find_element(By.TAG_NAME, "html")
 
     def wait_for_new_document(self, old):
-        """After a click that navigates: until the old document is gone."""
-        WebDriverWait(self.driver, WAIT, poll_frequency=0.05).until(staleness_of(old))
+        """After a click that navigates: until the old document is gone. Chromium reports an
+        element of a document being replaced either as stale or as "does not belong to the
+        document" (a plain WebDriverException, which `staleness_of` does not expect)."""
+
+        def gone(_):
+            try:
+                old.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as problem:
+                if "does not belong to the document" in str(problem):
+                    return True
+                raise
+
+        WebDriverWait(self.driver, WAIT, poll_frequency=0.05).until(gone)
 
     def submit(self, action: str):
         """Presses the form's submit button and waits for the page the answer leads to."""
