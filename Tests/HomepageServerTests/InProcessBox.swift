@@ -102,7 +102,11 @@ final class InProcessBox {
         if let host { headers.add("Host", host) }
         for (name, value) in extra { headers.add(name, value) }
         let path = String(target.prefix { $0 != "?" })
-        let request = HTTPRequest(method: method, target: target, path: path, headers: headers, body: body)
+        return handle(HTTPRequest(method: method, target: target, path: path, headers: headers, body: body))
+    }
+
+    /// Hands a request built by the test to the routes and waits for the answer.
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
         switch handler.handle(request) {
         case .response(let response):
             return response

@@ -1,6 +1,4 @@
-import Dispatch
 import HTTPCore
-import Synchronization
 import Testing
 
 @testable import HomepageServer
@@ -97,26 +95,5 @@ import Testing
         #expect(setCookie.hasPrefix("__Host-box_session="))
         #expect(setCookie.hasSuffix("; Secure"))
         #expect(Self.sessionCookie(page, secure: false) == nil)
-    }
-}
-
-extension InProcessBox {
-    /// Hands a request built by the test to the routes and waits for the answer.
-    func handle(_ request: HTTPRequest) -> HTTPResponse {
-        switch handler.handle(request) {
-        case .response(let response):
-            return response
-        case .deferred(let work):
-            let answer = Mutex<HTTPResponse?>(nil)
-            let done = DispatchSemaphore(value: 0)
-            work { response in
-                answer.withLock { $0 = response }
-                done.signal()
-            }
-            done.wait()
-            return answer.withLock { $0! }
-        case .closeConnection:
-            return HTTPResponse(status: 0)
-        }
     }
 }
