@@ -28,13 +28,15 @@ let package = Package(
             dependencies: ["HTTPCore", "SystemKit", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "Sandbox", dependencies: ["HTTPCore", "SystemKit", "COpenSSL"]),
+        // The box's settings as values: odoo.conf's grammar, the settings forms and their rules.
+        .target(name: "BoxConfig", dependencies: ["HTTPCore", "SystemKit"]),
         // The fleet simulation: the product's renewal and retry rules for many boxes at once.
         .executableTarget(name: "FleetSim", dependencies: ["CertService"]),
         .target(name: "Views"),
         .executableTarget(
             name: "HomepageServer",
             dependencies: [
-                "HTTPCore", "SystemKit", "CertService", "Sandbox", "Views",
+                "HTTPCore", "SystemKit", "BoxConfig", "CertService", "Sandbox", "Views",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,13 +48,15 @@ let package = Package(
         // The sandbox is checked against the product's own reading of the service's answers.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CertService", "HTTPCore", "TestSupport"]),
         .testTarget(name: "ViewsTests", dependencies: ["Views"]),
+        .testTarget(name: "BoxConfigTests", dependencies: ["BoxConfig"]),
         // Shared by test targets only: a temporary directory, the built executables, and
         // `EndToEndBox`, one running homepage-server driven over its sockets.
         .target(name: "TestSupport", dependencies: ["HTTPCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "HomepageServerTests",
             dependencies: [
-                "HomepageServer", "HTTPCore", "SystemKit", "CertService", "Sandbox", "Views", "TestSupport",
+                "HomepageServer", "HTTPCore", "SystemKit", "BoxConfig", "CertService", "Sandbox", "Views",
+                "TestSupport",
             ]
         ),
     ],

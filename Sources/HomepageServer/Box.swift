@@ -1,3 +1,4 @@
+import BoxConfig
 import CertService
 import Glibc
 import HTTPCore

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoxConfig
 import Glibc
 
 /// The command line (CONTRACT section 2). Every flag is parsed and kept; the certificate

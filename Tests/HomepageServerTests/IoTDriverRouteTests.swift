@@ -3,6 +3,7 @@ import Glibc
 import HTTPCore
 import Testing
 
+@testable import BoxConfig
 @testable import HomepageServer
 
 /// Odoo's own box routes (`/hw_proxy/hello`, `/iot_drivers/…`) in process: names, methods,

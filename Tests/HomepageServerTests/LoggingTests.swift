@@ -1,3 +1,4 @@
+import BoxConfig
 import Glibc
 import Logging
 import TestSupport

@@ -2,6 +2,7 @@ import Foundation
 import HTTPCore
 import Testing
 
+@testable import BoxConfig
 @testable import HomepageServer
 
 /// The routes (`WebRoutes`, `PageHandlers`, `FormHandlers`) called in this process with an

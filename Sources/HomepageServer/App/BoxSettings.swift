@@ -1,3 +1,4 @@
+import BoxConfig
 import FoundationEssentials
 import HTTPCore
 import Logging

@@ -1,3 +1,4 @@
+import BoxConfig
 import CertService
 import HTTPCore
 import Logging

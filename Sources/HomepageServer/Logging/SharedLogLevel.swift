@@ -1,3 +1,4 @@
+import BoxConfig
 import Logging
 import Synchronization
 

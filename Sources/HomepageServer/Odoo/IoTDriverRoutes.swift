@@ -1,3 +1,4 @@
+import BoxConfig
 import CertService
 import FoundationEssentials
 import Glibc

@@ -1,3 +1,4 @@
+import BoxConfig
 import Synchronization
 import SystemKit
 
@@ -50,7 +51,6 @@ final class OdooConfigStore: Sendable {
             throw .unreadable(error)
         }
         guard let bytes else { return OdooConfig() }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
-        return try OdooConfig(parsing: text)
+        return try OdooConfig(parsing: bytes)
     }
 }

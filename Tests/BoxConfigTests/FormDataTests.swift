@@ -1,6 +1,6 @@
 import Testing
 
-@testable import HomepageServer
+@testable import BoxConfig
 
 @Suite struct FormDataTests {
     private func decode(_ body: String) throws(FormDataError) -> FormData {

@@ -1,7 +1,7 @@
 import SystemKit
 
 /// Why `odoo.conf` could not be read, understood or written. Line numbers start at 1.
-enum OdooConfigError: Error, Equatable, CustomStringConvertible {
+public enum OdooConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A line that is neither a comment, a section header nor `key = value`.
     case malformedLine(line: Int, text: String)
     /// A `key = value` line before the first `[section]`.
@@ -14,7 +14,7 @@ enum OdooConfigError: Error, Equatable, CustomStringConvertible {
     /// The failed operation (create, write, fsync, rename) and its errno say where it broke.
     case unwritable(FileError)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .malformedLine(let line, _):
             // The line itself is not quoted: a hand edit that forgot the `=` leaves the

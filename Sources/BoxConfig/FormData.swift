@@ -1,5 +1,5 @@
 /// Why a form body was refused before any field was looked at.
-enum FormDataError: Error, Equatable {
+public enum FormDataError: Error, Equatable, Sendable {
     case tooLarge(limit: Int)
     case tooManyFields(limit: Int)
     /// A `%` not followed by two hex digits.
@@ -12,18 +12,18 @@ enum FormDataError: Error, Equatable {
 
 /// A decoded `application/x-www-form-urlencoded` body (the WHATWG URL standard's rules:
 /// `&` between fields, `=` between name and value, `+` for space, `%XX` for a byte).
-struct FormData: Sendable, Equatable {
+public struct FormData: Sendable, Equatable {
     /// Far above what the settings forms send (a URL of at most 2 KiB and a few short fields).
-    static let maximumBodySize = 16 * 1024
-    static let maximumFieldCount = 16
+    public static let maximumBodySize = 16 * 1024
+    public static let maximumFieldCount = 16
 
-    private(set) var fields: [String: String] = [:]
+    public private(set) var fields: [String: String] = [:]
 
-    init(_ fields: [String: String]) {
+    public init(_ fields: [String: String]) {
         self.fields = fields
     }
 
-    init(
+    public init(
         decoding body: [UInt8], maximumBodySize: Int = Self.maximumBodySize,
         maximumFieldCount: Int = Self.maximumFieldCount
     ) throws(FormDataError) {
@@ -44,7 +44,7 @@ struct FormData: Sendable, Equatable {
         }
     }
 
-    subscript(name: String) -> String? { fields[name] }
+    public subscript(name: String) -> String? { fields[name] }
 
     private static func decode(_ bytes: ArraySlice<UInt8>) throws(FormDataError) -> String {
         var output: [UInt8] = []

@@ -29,14 +29,14 @@ enum FieldValidationError: Error, Equatable {
 
 /// A refused form: per field, what was wrong, plus what was typed so the page can show it again.
 /// Both dictionaries are keyed by field name, as `SettingsModel` expects.
-struct FormRejection: Error, Equatable {
-    var fieldErrors: [String: String]
-    var enteredValues: [String: String]
+public struct FormRejection: Error, Equatable, Sendable {
+    public var fieldErrors: [String: String]
+    public var enteredValues: [String: String]
 }
 
 /// The rules for the settings forms. Each field is trimmed first, because values are often
 /// pasted with a stray space or newline.
-enum FormValidation {
+public enum FormValidation {
     static let maximumURLLength = 2048
     /// Odoo's subscription codes are short (around 10–20 characters); 64 leaves room for any
     /// format change while refusing a pasted paragraph.
@@ -44,7 +44,7 @@ enum FormValidation {
 
     // MARK: Whole forms
 
-    static func serverForm(_ form: FormData) throws(FormRejection) -> String {
+    public static func serverForm(_ form: FormData) throws(FormRejection) -> String {
         do {
             return try serverURL(form["server_url"])
         } catch {
@@ -52,7 +52,9 @@ enum FormValidation {
         }
     }
 
-    static func credentialForm(_ form: FormData) throws(FormRejection) -> (dbUUID: String, enterpriseCode: String) {
+    public static func credentialForm(_ form: FormData) throws(FormRejection) -> (
+        dbUUID: String, enterpriseCode: String
+    ) {
         var errors: [String: String] = [:]
         var uuid = ""
         var code = ""
@@ -62,7 +64,7 @@ enum FormValidation {
         return (uuid, code)
     }
 
-    static func logLevelForm(_ form: FormData) throws(FormRejection) -> BoxLogLevel {
+    public static func logLevelForm(_ form: FormData) throws(FormRejection) -> BoxLogLevel {
         do {
             return try logLevel(form["level"])
         } catch {

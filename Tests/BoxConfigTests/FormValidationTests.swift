@@ -1,6 +1,6 @@
 import Testing
 
-@testable import HomepageServer
+@testable import BoxConfig
 
 @Suite struct FormValidationTests {
     @Test func serverURLIsTrimmedAndNormalised() throws {

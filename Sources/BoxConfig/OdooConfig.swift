@@ -4,11 +4,11 @@
 /// The file is kept as its original lines, and only the lines of keys that change are
 /// rewritten, so every other section, key, comment and blank line survives a save untouched.
 /// Keys compare case-insensitively (configparser lowercases them); section names do not.
-struct OdooConfig: Sendable, Equatable {
-    static let boxSection = "iot.box"
+public struct OdooConfig: Sendable, Equatable {
+    public static let boxSection = "iot.box"
 
     /// The keys this program owns, all in `[iot.box]`.
-    enum Key: String, Sendable, CaseIterable {
+    public enum Key: String, Sendable, CaseIterable {
         case remoteServer = "remote_server"
         case dbUUID = "db_uuid"
         case enterpriseCode = "enterprise_code"
@@ -32,18 +32,24 @@ struct OdooConfig: Sendable, Equatable {
     private var lines: [Line] = []
 
     /// An empty file.
-    init() {}
+    public init() {}
 
-    init(parsing text: String) throws(OdooConfigError) {
+    public init(parsing text: String) throws(OdooConfigError) {
         lines = try OdooConfigParser.parse(text)
     }
 
+    /// The file's bytes as read from disk: UTF-8 text, else `.notUTF8`.
+    public init(parsing bytes: [UInt8]) throws(OdooConfigError) {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
+        try self.init(parsing: text)
+    }
+
     /// The file's text, ending with a newline.
-    var text: String {
+    public var text: String {
         lines.isEmpty ? "" : lines.map(\.raw).joined(separator: "\n") + "\n"
     }
 
-    subscript(key: Key) -> String? {
+    public subscript(key: Key) -> String? {
         get { value(section: Self.boxSection, key: key.rawValue) }
         set {
             if let newValue {

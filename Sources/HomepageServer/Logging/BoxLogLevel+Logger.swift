@@ -1,15 +1,7 @@
+import BoxConfig
 import Logging
 
-/// The product's log levels, by the names the command line, `odoo.conf`, the settings form and
-/// `/status.json` use. The one place they are written.
-enum BoxLogLevel: String, CaseIterable, Sendable {
-    case debug, info, warning, error
-
-    /// Case-insensitive, as a hand-edited `odoo.conf` may write `INFO`.
-    init?(named name: String) {
-        self.init(rawValue: name.lowercased())
-    }
-
+extension BoxLogLevel {
     /// The product level a swift-log level falls under.
     init(_ level: Logger.Level) {
         switch level {
@@ -28,6 +20,4 @@ enum BoxLogLevel: String, CaseIterable, Sendable {
         case .error: .error
         }
     }
-
-    static var names: [String] { allCases.map(\.rawValue) }
 }
