@@ -49,8 +49,8 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CertService", "HTTPCore", "TestSupport"]),
         .testTarget(name: "ViewsTests", dependencies: ["Views"]),
         .testTarget(name: "BoxConfigTests", dependencies: ["BoxConfig"]),
-        // Shared by test targets only: a temporary directory, the built executables, and
-        // `EndToEndBox`, one running homepage-server driven over its sockets.
+        // Shared by test targets only: a temporary directory, the built executables,
+        // `EndToEndBox` (one running homepage-server driven over its sockets), and `FakeServer`.
         .target(name: "TestSupport", dependencies: ["HTTPCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "HomepageServerTests",

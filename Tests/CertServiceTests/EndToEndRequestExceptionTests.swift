@@ -2,6 +2,7 @@ import Foundation
 import HTTPCore
 import Sandbox
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import CertService
@@ -31,7 +32,8 @@ import Testing
     }
 
     @Test func closedPortGivesRequestExceptionNamingTheRefusal() async throws {
-        let port = try HTTPClientProvisioningTransportTests().closedLoopbackPort()
+        let (descriptor, port) = try TestSockets.refusingPort()
+        defer { close(descriptor) }
         let url = "https://localhost:\(port)\(SandboxCertificateService.provisioningPath)"
 
         let status = try await check(url)
@@ -71,7 +73,7 @@ import Testing
     }
 
     @Test func serverThatResetsOnAcceptGivesRequestExceptionAfterQuickRetries() async throws {
-        let server = try EndToEndMisbehavingServer(behaviour: .resetOnAccept)
+        let server = try FakeServer(behaviour: .resetOnAccept)
         defer { server.stop() }
         let url = "https://localhost:\(server.port)\(SandboxCertificateService.provisioningPath)"
 
@@ -86,7 +88,7 @@ import Testing
     @Test func serverThatClosesWithoutAnsweringGivesRequestException() async throws {
         let context = try TLSServerContext(
             certificateChainPEM: EndToEndPKI.localhost.chainPEM, privateKeyPEM: EndToEndPKI.localhost.keyPEM)
-        let server = try EndToEndMisbehavingServer(behaviour: .closeAfterRequest(context))
+        let server = try FakeServer(tls: context, behaviour: .closeAfterRequest)
         defer { server.stop() }
         let url = "https://localhost:\(server.port)\(SandboxCertificateService.provisioningPath)"
 
@@ -95,6 +97,8 @@ import Testing
         #expect(status.error?.cause == .requestFailed(.closedAfterSending))
         #expect(status.error?.detail == "POST \(url): the server closed the connection without answering")
         #expect(server.acceptedConnections == 1)
+        // The whole request arrived before the close: "after sending" is the truth.
+        #expect(server.observations.map(\.requestComplete) == [true])
     }
 
     @Test func sandboxThatDropsTheConnectionGivesRequestException() async throws {

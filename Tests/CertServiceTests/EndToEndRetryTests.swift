@@ -2,6 +2,7 @@ import Foundation
 import HTTPCore
 import Sandbox
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import CertService
@@ -89,7 +90,7 @@ import Testing
     @Test func aResetAfterTheRequestGetsOneRequestPerBackOffStep() async throws {
         let context = try TLSServerContext(
             certificateChainPEM: EndToEndPKI.localhost.chainPEM, privateKeyPEM: EndToEndPKI.localhost.keyPEM)
-        let server = try EndToEndMisbehavingServer(behaviour: .resetAfterRequest(context))
+        let server = try FakeServer(tls: context, behaviour: .resetAfterRequest)
         defer { server.stop() }
         let box = try EndToEndCheckerBox()
         defer { box.remove() }
@@ -124,7 +125,8 @@ import Testing
     }
 
     @Test func aRefusedConnectionGetsItsQuickResendsAtEachStep() async throws {
-        let port = try HTTPClientProvisioningTransportTests().closedLoopbackPort()
+        let (descriptor, port) = try TestSockets.refusingPort()
+        defer { close(descriptor) }
         let url = "https://localhost:\(port)\(SandboxCertificateService.provisioningPath)"
         let box = try EndToEndCheckerBox()
         defer { box.remove() }

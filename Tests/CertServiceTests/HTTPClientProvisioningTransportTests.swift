@@ -1,31 +1,14 @@
 import Glibc
 import HTTPCore
+import TestSupport
 import Testing
 
 @testable import CertService
 
 @Suite struct HTTPClientProvisioningTransportTests {
-    /// A loopback port nobody listens on: bound, then closed.
-    func closedLoopbackPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(descriptor >= 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     @Test func refusedConnectionIsAFailureBeforeSendingNamingTheURL() throws {
-        let port = try closedLoopbackPort()
+        let (descriptor, port) = try TestSockets.refusingPort()
+        defer { close(descriptor) }
         let url = "http://127.0.0.1:\(port)/odoo-enterprise/iot/x509"
         let transport = HTTPClientProvisioningTransport(client: HTTPClient(configuration: .init(proxy: .direct)))
         do {

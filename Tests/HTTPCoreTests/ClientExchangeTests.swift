@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HTTPCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// Response framing and every failure kind of the client, over plain HTTP on loopback.
@@ -22,8 +23,8 @@ import Testing
         }
     }
 
-    private func serving(_ text: String) throws -> TLSTestServer {
-        try TLSTestServer(factory: nil, behaviour: .respond(Array(text.utf8)))
+    private func serving(_ text: String) throws -> FakeServer {
+        try FakeServer(behaviour: .respond(Array(text.utf8)))
     }
 
     @Test func postSendsBodyAndLength() throws {
@@ -33,6 +34,7 @@ import Testing
             HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/rpc", body: Array("{}".utf8)))
         #expect(response.status == 201)
         #expect(server.observations.first?.requestHead.contains("Content-Length: 2\r\n") == true)
+        #expect(server.observations.first?.requestBody == Array("{}".utf8))
     }
 
     @Test func chunkedBodyIsDecoded() throws {
@@ -104,22 +106,21 @@ import Testing
     }
 
     @Test func resetConnectionIsReported() throws {
-        let server = try TLSTestServer(factory: nil, behaviour: .resetAfterRequest)
+        let server = try FakeServer(behaviour: .resetAfterRequest)
         defer { server.stop() }
         let error = failure(client(), HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
         #expect(error == .connectionResetAfterSending)
     }
 
     @Test func closedPortIsRefused() throws {
-        // Bind and close a listener: the port is then known to have nobody behind it.
-        let (descriptor, port) = try TestSockets.listen(backlog: 1)
-        close(descriptor)
+        let (descriptor, port) = try TestSockets.refusingPort()
+        defer { close(descriptor) }
         let error = failure(client(), HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
         #expect(error == .connectionRefused(host: "127.0.0.1", port: port))
     }
 
     @Test func silentServerHitsTheTotalTimeout() throws {
-        let server = try TLSTestServer(factory: nil, behaviour: .neverAnswer)
+        let server = try FakeServer(behaviour: .neverAnswer)
         defer { server.stop() }
         let error = failure(
             client { $0.totalTimeout = .milliseconds(300) }, HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))

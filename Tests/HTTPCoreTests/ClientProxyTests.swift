@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HTTPCore
+import TestSupport
 import Testing
 
 @Suite struct ClientProxyTests {
@@ -28,8 +29,7 @@ import Testing
         let ca = TLSTestSupport.makeCA()
         let leaf = try TLSTestSupport.makeLeaf(ca, names: ["localhost"])
         let context = try TLSServerContext(certificateChainPEM: leaf.certificate.pem, privateKeyPEM: leaf.key.pkcs8PEM)
-        let server = try TLSTestServer(
-            factory: TLSTransportFactory(holder: TLSContextHolder(context)), behaviour: .respond(Self.hello))
+        let server = try FakeServer(tls: context, behaviour: .respond(Self.hello))
         defer { server.stop() }
         let proxy = try ClientTestProxy(behaviour: .tunnel)
         defer { proxy.stop() }
@@ -50,8 +50,8 @@ import Testing
     }
 
     @Test func unreachableProxyIsReported() throws {
-        let (descriptor, port) = try TestSockets.listen(backlog: 1)
-        close(descriptor)
+        let (descriptor, port) = try TestSockets.refusingPort()
+        defer { close(descriptor) }
         let error = failure(client(proxyPort: port), "https://example.test/")
         guard case .proxyFailed(let detail) = error else {
             Issue.record("expected proxyFailed, got \(String(describing: error))")

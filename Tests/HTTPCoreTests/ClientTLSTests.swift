@@ -1,15 +1,15 @@
 import Foundation
 import HTTPCore
+import TestSupport
 import Testing
 
 /// The client's certificate checks, against TLS test servers with certificates made here.
 @Suite struct ClientTLSTests {
     static let hello = Array("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello".utf8)
 
-    private func server(chain: [UInt8], key: PrivateKey) throws -> TLSTestServer {
+    private func server(chain: [UInt8], key: PrivateKey) throws -> FakeServer {
         let context = try TLSServerContext(certificateChainPEM: chain, privateKeyPEM: key.pkcs8PEM)
-        return try TLSTestServer(
-            factory: TLSTransportFactory(holder: TLSContextHolder(context)), behaviour: .respond(Self.hello))
+        return try FakeServer(tls: context, behaviour: .respond(Self.hello))
     }
 
     private func client(caFile: String?) -> HTTPClient {
@@ -97,8 +97,8 @@ import Testing
     }
 
     @Test func nonTLSPeerFailsTheHandshake() throws {
-        let server = try TLSTestServer(
-            factory: nil, behaviour: .greet(Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)))
+        let server = try FakeServer(
+            behaviour: .greet(Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)))
         defer { server.stop() }
         expectError(
             { if case .tlsHandshakeFailed = $0 { true } else { false } }, client(caFile: nil),
@@ -107,7 +107,7 @@ import Testing
 
     @Test func unreadableCAFileIsReported() throws {
         try TLSTestSupport.withTemporaryDirectory { directory in
-            let server = try TLSTestServer(factory: nil, behaviour: .respond(Self.hello))
+            let server = try FakeServer(behaviour: .respond(Self.hello))
             defer { server.stop() }
             let missing = directory.appendingPathComponent("absent.pem").path
             expectError(
@@ -123,8 +123,8 @@ import Testing
             certificateChainPEM: leaf.certificate.pem, privateKeyPEM: leaf.key.pkcs8PEM)
         // Larger than several TLS records, and framed only by close_notify.
         let payload = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
-        let server = try TLSTestServer(
-            factory: TLSTransportFactory(holder: TLSContextHolder(context)),
+        let server = try FakeServer(
+            tls: context,
             behaviour: .respond(Array("HTTP/1.1 200 OK\r\n\r\n".utf8) + payload))
         defer { server.stop() }
         try TLSTestSupport.withTemporaryDirectory { directory in

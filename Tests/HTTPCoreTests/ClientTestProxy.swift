@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Synchronization
+import TestSupport
 
 /// A minimal CONNECT proxy on 127.0.0.1 for client tests: it either refuses with a status, or
 /// opens the tunnel to 127.0.0.1 on the requested port and relays bytes both ways. One

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HTTPCore
+import TestSupport
 import Testing
 
 @Suite struct TLSContextHolderTests {
@@ -20,8 +21,8 @@ import Testing
         let second = try TLSTestSupport.makeLeaf(ca)
         let holder = TLSContextHolder(
             try TLSServerContext(certificateChainPEM: first.certificate.pem, privateKeyPEM: first.key.pkcs8PEM))
-        let server = try TLSTestServer(
-            factory: TLSTransportFactory(holder: holder), behaviour: .respond(Self.okResponse))
+        let server = try FakeServer(
+            tls: TLSTransportFactory(holder: holder), behaviour: .respond(Self.okResponse))
         defer { server.stop() }
 
         #expect(try servedSerial(port: server.port) == first.certificate.serialNumberHex)
@@ -36,8 +37,8 @@ import Testing
         let original = try TLSServerContext(
             certificateChainPEM: first.certificate.pem, privateKeyPEM: first.key.pkcs8PEM)
         let holder = TLSContextHolder(original)
-        let server = try TLSTestServer(
-            factory: TLSTransportFactory(holder: holder), behaviour: .respond(Self.okResponse))
+        let server = try FakeServer(
+            tls: TLSTransportFactory(holder: holder), behaviour: .respond(Self.okResponse))
         defer { server.stop() }
 
         #expect(throws: TLSError.keyMismatch) {

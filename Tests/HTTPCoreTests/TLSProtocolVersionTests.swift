@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import HTTPCore
+import TestSupport
 import Testing
 
 /// Old protocol versions, checked with hand-built ClientHello messages so the result does not
@@ -49,12 +50,11 @@ import Testing
         return Array(answer.prefix(max(0, count)))
     }
 
-    private func startServer() throws -> TLSTestServer {
+    private func startServer() throws -> FakeServer {
         let ca = TLSTestSupport.makeCA()
         let leaf = try TLSTestSupport.makeLeaf(ca)
         let context = try TLSServerContext(certificateChainPEM: leaf.certificate.pem, privateKeyPEM: leaf.key.pkcs8PEM)
-        return try TLSTestServer(
-            factory: TLSTransportFactory(holder: TLSContextHolder(context)), behaviour: .respond([]))
+        return try FakeServer(tls: context, behaviour: .respond([]))
     }
 
     @Test func tls12HelloGetsAServerHello() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HTTPCore
 import Sandbox
+import TestSupport
 import Testing
 
 /// The listener side of TLS, checked from the outside with `openssl s_client` as the peer.
@@ -11,13 +12,13 @@ import Testing
     /// A holder serving a fresh leaf (sent with its CA) and a test server using it.
     private func startServer(
         _ ca: CertificateAuthority
-    ) throws -> (server: TLSTestServer, holder: TLSContextHolder, leaf: X509Certificate) {
+    ) throws -> (server: FakeServer, holder: TLSContextHolder, leaf: X509Certificate) {
         let leaf = try TLSTestSupport.makeLeaf(ca)
         let context = try TLSServerContext(
             certificateChainPEM: leaf.certificate.pem + ca.certificate.pem, privateKeyPEM: leaf.key.pkcs8PEM)
         let holder = TLSContextHolder(context)
-        let server = try TLSTestServer(
-            factory: TLSTransportFactory(holder: holder), behaviour: .respond(Self.okResponse))
+        let server = try FakeServer(
+            tls: TLSTransportFactory(holder: holder), behaviour: .respond(Self.okResponse))
         return (server, holder, leaf.certificate)
     }
 
