@@ -219,6 +219,11 @@ public final class CertificateChecker: Sendable {
             let finished = state.withLock { state -> (waiters: [Waiter], status: CertificateStatus)? in
                 apply(outcome, to: &state)
                 if state.rerunRequested { return nil }
+                // Set in the same step that ends the run: whoever sees the run over (a waiter, a
+                // visit, a test moving its clock) finds its retry pending, due at `nextRetry`.
+                if let nextRetry = state.status.nextRetry {
+                    scheduleRetry(at: nextRetry, generation: state.retryGeneration)
+                }
                 state.running = false
                 let waiters = state.waiters
                 state.waiters = []
@@ -228,7 +233,9 @@ public final class CertificateChecker: Sendable {
                 reportQueue.async { self.reportCertificateEnd(facts.notAfter, serverURL: serverURL) }
             }
             guard let finished else { continue }
-            if finished.status.nextRetry != nil { scheduleRetry() }
+            if let nextRetry = finished.status.nextRetry {
+                logger.info("next certificate request at \(CertificateStatus.rfc3339(nextRetry))")
+            }
             for waiter in finished.waiters { waiter.completion(finished.status) }
             return
         }
@@ -421,13 +428,11 @@ public final class CertificateChecker: Sendable {
             nextRetry: nextRetry)
     }
 
-    /// Runs the automatic retry at the `nextRetry` the last run set, unless something newer
-    /// (new settings, a success) made it stale meanwhile.
-    private func scheduleRetry() {
-        let (generation, nextRetry) = state.withLock { ($0.retryGeneration, $0.status.nextRetry) }
-        guard let nextRetry else { return }
+    /// Runs the automatic retry at `nextRetry`, unless something newer (new settings, a
+    /// success) moved the retry generation on from `generation` meanwhile. Called with the
+    /// state locked: it only hands the clock a timer, whose work takes the lock later.
+    private func scheduleRetry(at nextRetry: Date, generation: Int) {
         let delay = max(0, nextRetry.timeIntervalSince(clock.now))
-        logger.info("next certificate request at \(CertificateStatus.rfc3339(nextRetry))")
         clock.schedule(after: .milliseconds(Int64((delay * 1000).rounded(.up)))) { [weak self] in
             guard let self else { return }
             guard self.state.withLock({ $0.retryGeneration == generation }) else { return }

@@ -24,6 +24,7 @@ private final class CheckerHarness {
             serverURL: CheckerHarness.serverURL, dbUUID: "db-uuid-1", enterpriseCode: CheckerHarness.secret),
         storeDirectory: String? = nil, holdRequests: Bool = false,
         unitRandom: @escaping @Sendable () -> Double = { 0.5 },
+        schedulingPause: Duration = .zero,
         respond: @escaping FakeProvisioningTransport.Responder
     ) throws {
         directory = TemporaryDirectory(prefix: "cert-tests")
@@ -36,7 +37,8 @@ private final class CheckerHarness {
         let sink = stored
         checker = CertificateChecker(
             configuration: configuration, store: CertificateStore(dataDirectory: storeDirectory ?? directory.path),
-            inspector: FakeCertificateInspector(), transport: transport, settings: settings, clock: clock,
+            inspector: FakeCertificateInspector(), transport: transport, settings: settings,
+            clock: schedulingPause == .zero ? clock : SlowSchedulingClock(clock, pause: schedulingPause),
             logger: log.logger, onCertificateStored: { chain, _ in sink.append(chain) })
     }
 
@@ -294,6 +296,29 @@ private func answerHTTP(_ status: Int, _ body: String = "") -> FakeProvisioningT
             #expect(harness.provisioningRequests == round + 1)
         }
         #expect(delays == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600])
+    }
+
+    /// A run counts as over only once its retry is set. Were the timer set after, whoever saw
+    /// the run end and moved on at once (a test advancing its clock, as under load in
+    /// `EndToEndRetryTests`) could pass the retry's time before the timer existed, and the timer
+    /// would then be set from the later time. Scheduling here takes 300 ms to widen that gap.
+    @Test func theRetryIsPendingWhenTheRunIsSeenToEnd() async throws {
+        let harness = try CheckerHarness(schedulingPause: .milliseconds(300)) { _, _ in
+            ProvisioningResponse(status: 503, body: [], retryAfter: "600")
+        }
+        harness.checker.check(reason: .startup)
+        let giveUp = ContinuousClock.now + .seconds(30)
+        while harness.checker.isChecking && ContinuousClock.now < giveUp {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        #expect(!harness.checker.isChecking)
+
+        let nextRetry = try #require(harness.checker.status.nextRetry)
+        #expect(nextRetry == harness.now.addingTimeInterval(600))
+        #expect(harness.clock.pendingDeadlines == [nextRetry])
+        harness.clock.advance(by: .seconds(600))
+        _ = await harness.settle()
+        #expect(harness.provisioningRequests == 2)
     }
 
     @Test func checkNowSkipsTheBackOff() async throws {

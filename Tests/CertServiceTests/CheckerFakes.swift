@@ -121,6 +121,27 @@ final class ManualCertificateClock: CertificateClock {
     }
 }
 
+/// A manual clock whose `schedule` takes `pause` of real time before the work is recorded, as
+/// a loaded machine may: it opens wide any gap between setting a timer and what it is for.
+final class SlowSchedulingClock: CertificateClock {
+    private let inner: ManualCertificateClock
+    private let pause: Duration
+
+    init(_ inner: ManualCertificateClock, pause: Duration) {
+        self.inner = inner
+        self.pause = pause
+    }
+
+    var now: Date { inner.now }
+
+    func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) {
+        Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+        inner.schedule(after: delay, work)
+    }
+
+    func sleep(for delay: Duration) { inner.sleep(for: delay) }
+}
+
 /// Keeps every rendered log line so a test can search them.
 final class CapturedLog: Sendable {
     let lines = Mutex<[String]>([])
