@@ -164,6 +164,13 @@ import Testing
         #expect(detail.contains("reserved .invalid name"))
     }
 
+    /// The one getaddrinfo wrapper (the box's DNS check uses it too), on literals: no query.
+    @Test func systemLookupGivesAddressLiteralsBack() throws {
+        #expect(NameResolution.system("127.0.0.1") == .addresses(["127.0.0.1"]))
+        #expect(NameResolution.system("::1") == .addresses(["::1"]))
+        #expect(try HTTPClientResolver.system.resolve("127.0.0.1") == ["127.0.0.1"])
+    }
+
     @Test func slowLookupTimesOut() {
         let release = DispatchSemaphore(value: 0)
         let slow = HTTPClientResolver { _ throws(HTTPClientError) in

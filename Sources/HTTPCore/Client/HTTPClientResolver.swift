@@ -18,23 +18,10 @@ public struct HTTPClientResolver: Sendable {
         if isReservedInvalidName(host) {
             throw .dnsFailed(host: host, detail: "Name or service not known (a reserved .invalid name)")
         }
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, nil, &hints, &list)
-        guard status == 0, let list else {
-            throw .dnsFailed(host: host, detail: String(cString: gai_strerror(status)))
+        switch NameResolution.system(host) {
+        case .addresses(let addresses): return addresses
+        case .notFound(let detail), .failed(let detail): throw .dnsFailed(host: host, detail: detail)
         }
-        defer { freeaddrinfo(list) }
-        var addresses: [String] = []
-        var entry: UnsafeMutablePointer<addrinfo>? = list
-        while let current = entry {
-            if let text = ipText(current.pointee.ai_addr), !addresses.contains(text) { addresses.append(text) }
-            entry = current.pointee.ai_next
-        }
-        if addresses.isEmpty { throw .dnsFailed(host: host, detail: "no address") }
-        return addresses
     }
 
     static func isReservedInvalidName(_ host: String) -> Bool {
@@ -69,6 +56,41 @@ public struct HTTPClientResolver: Sendable {
         case .failure(let error)?: throw error
         case nil: throw .dnsTimedOut(host: host)
         }
+    }
+}
+
+/// What one `getaddrinfo` lookup gave: addresses, or why there are none. The one wrapper of
+/// the system resolver: the client's `HTTPClientResolver.system` and the box's DNS check both
+/// use it.
+public enum NameResolution: Sendable, Equatable {
+    /// IPv4 and IPv6 literals, in the resolver's order, without repeats.
+    case addresses([String])
+    /// The name does not exist or has no address (`EAI_NONAME`, `EAI_NODATA`).
+    case notFound(String)
+    /// Any other failure: no DNS server answering, a resolver error.
+    case failed(String)
+
+    /// `getaddrinfo` as the system is set up (/etc/hosts, then DNS per /etc/resolv.conf). It
+    /// blocks for as long as the resolver takes: callers bound it on a thread of their own.
+    public static func system(_ name: String) -> NameResolution {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(name, nil, &hints, &list)
+        guard status == 0, let list else {
+            let detail = String(cString: gai_strerror(status))
+            // EAI_NODATA (-5) is glibc's "no address associated with hostname".
+            return status == EAI_NONAME || status == -5 ? .notFound(detail) : .failed(detail)
+        }
+        defer { freeaddrinfo(list) }
+        var addresses: [String] = []
+        var entry: UnsafeMutablePointer<addrinfo>? = list
+        while let current = entry {
+            if let text = ipText(current.pointee.ai_addr), !addresses.contains(text) { addresses.append(text) }
+            entry = current.pointee.ai_next
+        }
+        return addresses.isEmpty ? .notFound("no address") : .addresses(addresses)
     }
 }
 

@@ -27,13 +27,6 @@ struct DNSReport: Sendable, Equatable {
     var detail: String?
 }
 
-/// What one lookup gave: addresses, or why there are none.
-enum NameResolution: Sendable, Equatable {
-    case addresses([String])
-    case notFound(String)
-    case failed(String)
-}
-
 /// Resolves the box's HTTPS name with the system resolver, on its own thread and never on
 /// an event loop, bounded in time: at start, after every stored certificate, on every address
 /// change, and at least hourly (the maintenance tick asks; `checkIfDue` decides).
@@ -60,7 +53,7 @@ final class DNSCheck: Sendable {
 
     init(
         timeout: Duration = .seconds(5), now: @escaping @Sendable () -> Date = { Date() },
-        resolve: @escaping @Sendable (String) -> NameResolution = DNSCheck.systemResolve,
+        resolve: @escaping @Sendable (String) -> NameResolution = NameResolution.system,
         onReport: @escaping @Sendable (DNSReport) -> Void = { _ in }
     ) {
         self.resolve = resolve
@@ -182,52 +175,6 @@ final class DNSCheck: Sendable {
         case .failed(let detail):
             return DNSReport(name: name, addresses: [], state: .error, checkedAt: checkedAt, detail: detail)
         }
-    }
-
-    /// `getaddrinfo` as the system is set up (/etc/hosts, then DNS per /etc/resolv.conf):
-    /// what a device on the shop's network would be told, as far as the box can see.
-    @Sendable static func systemResolve(_ name: String) -> NameResolution {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(name, nil, &hints, &list)
-        guard status == 0, let list else {
-            let detail = String(cString: gai_strerror(status))
-            // EAI_NODATA (-5) is glibc's "no address associated with hostname".
-            return status == EAI_NONAME || status == -5 ? .notFound(detail) : .failed(detail)
-        }
-        defer { freeaddrinfo(list) }
-        var addresses: [String] = []
-        var entry: UnsafeMutablePointer<addrinfo>? = list
-        while let current = entry {
-            if let text = ipText(current.pointee.ai_addr), !addresses.contains(text) { addresses.append(text) }
-            entry = current.pointee.ai_next
-        }
-        return addresses.isEmpty ? .notFound("no address") : .addresses(addresses)
-    }
-
-    private static func ipText(_ address: UnsafeMutablePointer<sockaddr>?) -> String? {
-        guard let address else { return nil }
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        let family = Int32(address.pointee.sa_family)
-        let written: UnsafePointer<CChar>?
-        switch family {
-        case AF_INET:
-            written = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ipv4 in
-                var raw = ipv4.pointee.sin_addr
-                return inet_ntop(AF_INET, &raw, &buffer, socklen_t(buffer.count))
-            }
-        case AF_INET6:
-            written = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { ipv6 in
-                var raw = ipv6.pointee.sin6_addr
-                return inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count))
-            }
-        default:
-            return nil
-        }
-        guard written != nil else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The `dns` object of `/status.json`.
