@@ -1,6 +1,7 @@
 import Foundation
 import HTTPCore
 import Sandbox
+import TestSupport
 import Testing
 
 @testable import CertService
@@ -13,28 +14,6 @@ import Testing
         func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
             .response(HTTPResponse(status: 200, contentType: "text/plain", body: "box\n"))
         }
-    }
-
-    /// The serial number of the certificate a new TLS connection to `port` is shown, as seen
-    /// by an independent client (`openssl s_client`).
-    private func servedSerial(port: Int) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "box.test"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let leaf = try #require(try X509Certificate.parseChain(pem: Array(printed)).first)
-        return leaf.serialNumberHex
-    }
-
-    private func storedSerial(_ box: EndToEndCheckerBox) throws -> String {
-        let chain = try #require(box.directory.read("tls/cert.pem"))
-        return try #require(try X509Certificate.parseChain(pem: Array(chain.utf8)).first).serialNumberHex
     }
 
     @Test func shortCertificateIsRenewedAndServedToNewConnectionsWithoutRestart() async throws {
@@ -64,8 +43,8 @@ import Testing
         let first = await checker.checkAndSettle(reason: .startup)
         #expect(first.state == .expiring)
         #expect(first.daysLeft == 4 || first.daysLeft == 5)
-        let firstSerial = try storedSerial(box)
-        #expect(try servedSerial(port: boxListener.port) == firstSerial)
+        let firstSerial = try #require(try ServedCertificate.serial(ofPEMFile: box.certificatePath))
+        #expect(try ServedCertificate.serial(port: boxListener.port, serverName: "box.test") == firstSerial)
 
         // Within the back-off a visit sends nothing; when it is due, the retry renews.
         checker.check(reason: .homepageVisit)
@@ -77,9 +56,9 @@ import Testing
 
         #expect(renewed.state == .expiring)
         #expect(counter.provisioningRequests == 2)
-        let secondSerial = try storedSerial(box)
+        let secondSerial = try #require(try ServedCertificate.serial(ofPEMFile: box.certificatePath))
         #expect(secondSerial != firstSerial)
-        #expect(try servedSerial(port: boxListener.port) == secondSerial)
+        #expect(try ServedCertificate.serial(port: boxListener.port, serverName: "box.test") == secondSerial)
         #expect(boxListener.server.listeners.count == 1)
         #expect(swapFailures.all.isEmpty)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The memory bound, measured on the real executable: clients that pipeline requests for a
@@ -14,31 +15,18 @@ import Testing
     }
 
     @Test func sixtyFourConnectionsPipeliningABigFileNeverReadStayUnder32MB() throws {
-        let temporary = try ServerExecutableTests.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let publicDirectory = temporary.appendingPathComponent("public")
-        try FileManager.default.createDirectory(at: publicDirectory, withIntermediateDirectories: true)
+        let temporary = TemporaryDirectory(prefix: "server-memory")
+        defer { temporary.remove() }
+        mkdir(temporary.file("public"), 0o755)
         let fileSize = 4 * 1024 * 1024
         try Data((0..<fileSize).map { UInt8(truncatingIfNeeded: $0 &* 7) })
-            .write(to: publicDirectory.appendingPathComponent("big.bin"))
+            .write(to: URL(fileURLWithPath: temporary.file("public/big.bin")))
 
-        let process = Process()
-        process.executableURL = ServerExecutableTests.executableURL
-        process.arguments = [
-            "--bind", "127.0.0.1", "--http-port", "0", "--workers", "1", "--public-dir", publicDirectory.path,
-            "--data-dir", temporary.appendingPathComponent("data").path,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        defer {
-            if process.isRunning {
-                process.interrupt()
-                process.waitUntilExit()
-            }
-        }
-        let line = ServerExecutableTests.readLine(from: output.fileHandleForReading)
-        let port = try #require(line.flatMap { $0.split(separator: ":").last }.flatMap { Int($0.dropLast()) })
+        let server = try EndToEndServerProcess(arguments: [
+            "--bind", "127.0.0.1", "--http-port", "0", "--workers", "1", "--public-dir", temporary.file("public"),
+            "--data-dir", temporary.file("data"),
+        ])
+        let port = server.httpPort
         let request = "GET /static/big.bin HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n"
 
         // Warm up: the path a request takes, once, read completely.
@@ -46,7 +34,7 @@ import Testing
         warm.send(request)
         #expect(try warm.readResponse().body.count == fileSize)
         usleep(200_000)
-        let before = try #require(Self.residentKilobytes(of: process.processIdentifier))
+        let before = try #require(Self.residentKilobytes(of: server.process.processIdentifier))
 
         var clients: [ServerTestClient] = []
         for _ in 0..<64 {
@@ -57,7 +45,7 @@ import Testing
         var peak = before
         for _ in 0..<30 {
             usleep(100_000)
-            peak = max(peak, Self.residentKilobytes(of: process.processIdentifier) ?? 0)
+            peak = max(peak, Self.residentKilobytes(of: server.process.processIdentifier) ?? 0)
         }
         let growthMB = Double(peak - before) / 1024
         print(

@@ -7,14 +7,6 @@ import Testing
 @Suite struct TLSContextHolderTests {
     static let okResponse = Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
 
-    /// The serial of the leaf a fresh `s_client` connection receives.
-    private func servedSerial(port: Int) throws -> String? {
-        let output = try TLSTestSupport.run(
-            "openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"])
-        guard output.status == 0 else { return nil }
-        return try X509Certificate(pem: Array(output.standardOutput.utf8)).serialNumberHex
-    }
-
     @Test func newConnectionsGetTheReplacedCertificate() throws {
         let ca = TLSTestSupport.makeCA()
         let first = try TLSTestSupport.makeLeaf(ca)
@@ -25,9 +17,9 @@ import Testing
             tls: TLSTransportFactory(holder: holder), behaviour: .respond(Self.okResponse))
         defer { server.stop() }
 
-        #expect(try servedSerial(port: server.port) == first.certificate.serialNumberHex)
+        #expect(try ServedCertificate.serial(port: server.port) == first.certificate.serialNumberHex)
         try holder.replace(certificateChainPEM: second.certificate.pem, privateKeyPEM: second.key.pkcs8PEM)
-        #expect(try servedSerial(port: server.port) == second.certificate.serialNumberHex)
+        #expect(try ServedCertificate.serial(port: server.port) == second.certificate.serialNumberHex)
     }
 
     @Test func failedReplaceKeepsTheOldContextServing() throws {
@@ -45,7 +37,7 @@ import Testing
             try holder.replace(certificateChainPEM: second.certificate.pem, privateKeyPEM: first.key.pkcs8PEM)
         }
         #expect(holder.current === original)
-        #expect(try servedSerial(port: server.port) == first.certificate.serialNumberHex)
+        #expect(try ServedCertificate.serial(port: server.port) == first.certificate.serialNumberHex)
     }
 
     @Test func openKeyFileIsNarrowedToOwnerOnly() throws {

@@ -6,28 +6,6 @@ import Testing
 /// The running box renews a certificate that ends inside the 10-day window, and its HTTPS
 /// listener serves the new one to new connections on the same port, without a restart.
 @Suite struct BoxRenewalTests {
-    /// The serial of the certificate a new TLS connection is shown, read by an independent
-    /// client (`openssl s_client`).
-    private func servedSerial(port: Int) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "box.test"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let leaf = try #require(try X509Certificate.parseChain(pem: Array(printed)).first)
-        return leaf.serialNumberHex
-    }
-
-    private func storedSerial(_ box: EndToEndBox) throws -> String {
-        let chain = try #require(FileManager.default.contents(atPath: box.dataDirectory + "/tls/cert.pem"))
-        return try #require(try X509Certificate.parseChain(pem: Array(chain)).first).serialNumberHex
-    }
-
     @Test func aCertificateInsideTheRenewalWindowIsReplacedLive() throws {
         let box = try EndToEndBox()
         try Data(#"{"validity_days": 5}"#.utf8).write(
@@ -40,8 +18,8 @@ import Testing
         }
         #expect(first.object("certificate")?["days_left"] as? Int == 4)
         let port = try #require(first.object("https")?["port"] as? Int)
-        let firstSerial = try storedSerial(box)
-        #expect(try servedSerial(port: port) == firstSerial)
+        let firstSerial = try #require(try ServedCertificate.serial(ofPEMFile: box.dataDirectory + "/tls/cert.pem"))
+        #expect(try ServedCertificate.serial(port: port, serverName: "box.test") == firstSerial)
 
         // The service now issues long certificates; "Check now" skips the retry back-off.
         try FileManager.default.removeItem(atPath: box.dataDirectory + "/sandbox/knobs.json")
@@ -51,9 +29,9 @@ import Testing
         }
 
         #expect(renewed.object("https")?["port"] as? Int == port)
-        let secondSerial = try storedSerial(box)
+        let secondSerial = try #require(try ServedCertificate.serial(ofPEMFile: box.dataDirectory + "/tls/cert.pem"))
         #expect(secondSerial != firstSerial)
-        #expect(try servedSerial(port: port) == secondSerial)
+        #expect(try ServedCertificate.serial(port: port, serverName: "box.test") == secondSerial)
         #expect(try box.client.getSecure(try #require(renewed.string("https_url")) + "/").status == 200)
     }
 }
