@@ -44,24 +44,16 @@ import Testing
     /// product's 95 s are scaled by 1/10 here (4.5 s against 9.5 s) so the test is quick. The
     /// product's own 95 s is checked in `RetryPolicyTests`.
     @Test func aSlowIssuanceWithinTheTimeoutSucceedsWithOneRequest() async throws {
-        let sandbox = SandboxCertificateService.endToEnd()
-        sandbox.updateKnobs { $0.delay = .milliseconds(4500) }
-        let counter = EndToEndCountingHandler(sandbox)
-        let server = try EndToEndTLSServer(handler: counter)
-        defer { server.stop() }
-        let box = try EndToEndCheckerBox()
-        defer { box.remove() }
-        let production = try sandbox.database(named: "demo-production")
-        let checker = box.makeChecker(
-            provisioningURL: server.provisioningURL, settings: SandboxCertificateService.settings(server, production),
-            totalTimeout: .milliseconds(9500))
+        let setup = try EndToEndSandboxSetup { $0.delay = .milliseconds(4500) }
+        defer { setup.stop() }
+        let checker = try setup.makeChecker(totalTimeout: .milliseconds(9500))
 
         let status = await checker.checkAndSettle(reason: .startup)
 
         #expect(status.state == .valid)
         #expect(status.error == nil)
-        #expect(counter.provisioningRequests == 1)
-        #expect(box.sentRequests == 1)
+        #expect(setup.provisioningRequests == 1)
+        #expect(setup.box.sentRequests == 1)
         // The status update a new certificate sends must not outlive the test's server.
         checker.finishPendingStatusReports()
     }
@@ -108,18 +100,13 @@ import Testing
     }
 
     @Test func a500GetsOneRequestPerBackOffStep() async throws {
-        let sandbox = SandboxCertificateService.endToEnd()
-        sandbox.updateKnobs { $0.forcedStatus = 500 }
-        let counter = EndToEndCountingHandler(sandbox)
-        let server = try EndToEndTLSServer(handler: counter)
-        defer { server.stop() }
-        let box = try EndToEndCheckerBox()
-        defer { box.remove() }
-        let production = try sandbox.database(named: "demo-production")
-        let checker = box.makeChecker(
-            provisioningURL: server.provisioningURL, settings: SandboxCertificateService.settings(server, production))
+        let setup = try EndToEndSandboxSetup { $0.forcedStatus = 500 }
+        defer { setup.stop() }
+        let checker = try setup.makeChecker()
 
-        let (counts, delays) = try await runBackOffSteps(checker, box: box, steps: 3) { counter.provisioningRequests }
+        let (counts, delays) = try await runBackOffSteps(checker, box: setup.box, steps: 3) {
+            setup.provisioningRequests
+        }
 
         #expect(checker.status.error?.displayCode == "ERR_IOT_HTTPS_LOAD_REQUEST_STATUS 500")
         #expect(counts == [1, 2, 3, 4])
@@ -143,49 +130,35 @@ import Testing
     }
 
     @Test func a503WithRetryAfterWaitsThatLongAndSendsNothingBefore() async throws {
-        let sandbox = SandboxCertificateService.endToEnd()
-        sandbox.updateKnobs {
+        let setup = try EndToEndSandboxSetup {
             $0.forcedStatus = 503
             $0.retryAfter = "600"
         }
-        let counter = EndToEndCountingHandler(sandbox)
-        let server = try EndToEndTLSServer(handler: counter)
-        defer { server.stop() }
-        let box = try EndToEndCheckerBox()
-        defer { box.remove() }
-        let production = try sandbox.database(named: "demo-production")
-        let checker = box.makeChecker(
-            provisioningURL: server.provisioningURL, settings: SandboxCertificateService.settings(server, production))
+        defer { setup.stop() }
+        let checker = try setup.makeChecker()
 
         let status = await checker.checkAndSettle(reason: .startup)
 
         let lastCheck = try #require(status.lastCheck)
         #expect(status.nextRetry == lastCheck.addingTimeInterval(600))
         #expect(CertificateStatus.rfc3339(try #require(status.nextRetry)) == status.json["next_retry"]?.stringValue)
-        #expect(counter.provisioningRequests == 1)
-        box.clock.advance(by: .seconds(599))
+        #expect(setup.provisioningRequests == 1)
+        setup.box.clock.advance(by: .seconds(599))
         checker.check(reason: .homepageVisit)
         #expect(!checker.isChecking)
-        #expect(counter.provisioningRequests == 1)
-        box.clock.advance(by: .seconds(1))
+        #expect(setup.provisioningRequests == 1)
+        setup.box.clock.advance(by: .seconds(1))
         _ = await checker.settled()
-        #expect(counter.provisioningRequests == 2)
+        #expect(setup.provisioningRequests == 2)
     }
 
     @Test func backOffDelaysCarryTheirJitter() async throws {
-        let sandbox = SandboxCertificateService.endToEnd()
-        sandbox.updateKnobs { $0.forcedStatus = 500 }
-        let server = try EndToEndTLSServer(handler: sandbox)
-        defer { server.stop() }
-        let box = try EndToEndCheckerBox()
-        defer { box.remove() }
-        let production = try sandbox.database(named: "demo-production")
+        let setup = try EndToEndSandboxSetup { $0.forcedStatus = 500 }
+        defer { setup.stop() }
         let draws = Mutex<[Double]>([0, 0.999_999, 0.25, 0.5])
-        let checker = box.makeChecker(
-            provisioningURL: server.provisioningURL, settings: SandboxCertificateService.settings(server, production),
-            unitRandom: { draws.withLock { $0.removeFirst() } })
+        let checker = try setup.makeChecker(unitRandom: { draws.withLock { $0.removeFirst() } })
 
-        let (_, delays) = try await runBackOffSteps(checker, box: box, steps: 3) { 0 }
+        let (_, delays) = try await runBackOffSteps(checker, box: setup.box, steps: 3) { 0 }
 
         #expect(delays[0] == 24)
         #expect(delays[1] > 71.99 && delays[1] < 72)

@@ -195,6 +195,53 @@ final class EndToEndCheckerBox {
     func remove() { directory.remove() }
 }
 
+/// What most end-to-end checks run against: the sandbox certificate service over real TLS,
+/// counting the certificate requests it receives, and a box in a directory of its own. Call
+/// `stop()` in a `defer`.
+final class EndToEndSandboxSetup {
+    let sandbox = SandboxCertificateService.endToEnd()
+    let counter: EndToEndCountingHandler
+    let server: EndToEndTLSServer
+    let box: EndToEndCheckerBox
+
+    /// `knobs` are set before the service starts.
+    init(knobs: (inout SandboxKnobs) -> Void = { _ in }) throws {
+        sandbox.updateKnobs(knobs)
+        counter = EndToEndCountingHandler(sandbox)
+        server = try EndToEndTLSServer(handler: counter)
+        do {
+            box = try EndToEndCheckerBox()
+        } catch {
+            server.stop()
+            throw error
+        }
+    }
+
+    /// Certificate requests the service received.
+    var provisioningRequests: Int { counter.provisioningRequests }
+
+    /// Settings pointing at the service with the credentials of the sandbox's `database`.
+    func settings(database: String = "demo-production") throws -> CertificateSettings {
+        SandboxCertificateService.settings(server, try sandbox.database(named: database))
+    }
+
+    /// The box's checker for the service: `settings`, or demo-production's credentials.
+    func makeChecker(
+        settings: CertificateSettings? = nil, totalTimeout: Duration = .seconds(10),
+        unitRandom: @escaping @Sendable () -> Double = { 0.5 },
+        onCertificateStored: @escaping @Sendable (String, String) -> Void = { _, _ in }
+    ) throws -> CertificateChecker {
+        box.makeChecker(
+            provisioningURL: server.provisioningURL, settings: try settings ?? self.settings(),
+            totalTimeout: totalTimeout, unitRandom: unitRandom, onCertificateStored: onCertificateStored)
+    }
+
+    func stop() {
+        box.remove()
+        server.stop()
+    }
+}
+
 extension CertificateChecker {
     /// Asks for a check and waits for its result (the manual clock never ends the wait early).
     func checkAndSettle(reason: CheckReason = .checkNow, force: Bool = false) async -> CertificateStatus {
