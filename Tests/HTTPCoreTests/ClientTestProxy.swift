@@ -71,7 +71,7 @@ final class ClientTestProxy: Sendable {
             let parts = requestLine.split(separator: " ")
             guard parts.count == 3, parts[0] == "CONNECT", let colon = parts[1].lastIndex(of: ":"),
                 let targetPort = Int(parts[1][parts[1].index(after: colon)...]),
-                let upstream = connectToLoopback(port: targetPort)
+                let upstream = try? TestSockets.connect(port: targetPort)
             else {
                 send(client, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
                 return
@@ -90,22 +90,6 @@ final class ClientTestProxy: Sendable {
             guard count > 0 else { return }
             guard Glibc.send(destination, chunk, count, Int32(MSG_NOSIGNAL)) == count else { return }
         }
-    }
-
-    private func connectToLoopback(port: Int) -> Int32? {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        if connected { return descriptor }
-        close(descriptor)
-        return nil
     }
 
     private func send(_ socket: Int32, _ text: String) {

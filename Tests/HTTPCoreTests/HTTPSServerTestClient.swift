@@ -81,21 +81,9 @@ final class HTTPSServerRawConnection {
     /// Every read gives up after `receiveTimeoutSeconds`, so a server that never closes fails
     /// the test rather than hanging it.
     init(port: Int, receiveTimeoutSeconds: Int = 10) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw TestSockets.Failure.systemCall("socket") }
+        descriptor = try TestSockets.connect(port: port)
         var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
         _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        // The object is whole here, so deinit closes the socket even when this throws.
-        guard connected else { throw TestSockets.Failure.systemCall("connect") }
     }
 
     deinit { close(descriptor) }

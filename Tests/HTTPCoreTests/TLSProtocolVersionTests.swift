@@ -30,20 +30,10 @@ import Testing
 
     /// Sends `hello` to the server and returns the first bytes of its answer.
     static func firstAnswer(port: Int, hello: [UInt8]) throws -> [UInt8] {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = try TestSockets.connect(port: port)
         defer { close(descriptor) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else { throw TestSockets.Failure.systemCall("connect") }
         _ = send(descriptor, hello, hello.count, Int32(MSG_NOSIGNAL))
         var answer = [UInt8](repeating: 0, count: 16)
         let count = recv(descriptor, &answer, answer.count, Int32(MSG_WAITALL))
