@@ -23,16 +23,30 @@ public struct HTMLAttribute: Sendable {
 /// through `HTMLEscaping`. A value from a model therefore cannot become markup by accident.
 ///
 /// The page is built as UTF-8 bytes, the form a response body needs: a literal is copied
-/// straight from the binary, and no intermediate `String` is made for any part.
-public struct HTMLBuilder {
-    public private(set) var bytes: [UInt8] = []
+/// straight from the binary, and no intermediate `String` is made for any part. The bytes
+/// are written through a pointer into storage the builder owns (it cannot be copied, so
+/// nothing else can see that storage), and become an array once, when the page is done: a
+/// page is a few hundred small appends, and an array's append checks uniqueness and
+/// capacity generically on each.
+public struct HTMLBuilder: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
 
     public init() {
-        bytes.reserveCapacity(8 * 1024)
+        capacity = 8 * 1024
+        storage = .allocate(capacity: capacity)
     }
 
+    deinit {
+        storage.deallocate()
+    }
+
+    /// The page as UTF-8 bytes.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
     /// The page as text.
-    public var html: String { String(decoding: bytes, as: UTF8.self) }
+    public var html: String { String(decoding: UnsafeBufferPointer(start: storage, count: count), as: UTF8.self) }
 
     /// Literal markup written by the view author.
     public mutating func raw(_ markup: StaticString) {
@@ -41,37 +55,34 @@ public struct HTMLBuilder {
 
     /// Text content, escaped.
     public mutating func text(_ value: String) {
-        HTMLEscaping.append(value, to: &bytes)
+        HTMLEscaping.append(value, to: &self)
     }
 
+    // `open` is inlined so that the attribute array written at the call site does not
+    // escape and is kept on the stack instead of being allocated for each element.
+    @inline(__always)
     public mutating func open(_ tag: StaticString, _ attributes: [HTMLAttribute] = []) {
-        bytes.append(UInt8(ascii: "<"))
-        append(tag)
+        startTag(tag)
         for attribute in attributes {
-            bytes.append(UInt8(ascii: " "))
-            append(attribute.name)
-            if let value = attribute.value {
-                bytes.append(UInt8(ascii: "="))
-                bytes.append(UInt8(ascii: "\""))
-                HTMLEscaping.append(value, to: &bytes)
-                bytes.append(UInt8(ascii: "\""))
-            }
+            append(attribute)
         }
-        bytes.append(UInt8(ascii: ">"))
+        append(UInt8(ascii: ">"))
     }
 
     public mutating func close(_ tag: StaticString) {
-        bytes.append(UInt8(ascii: "<"))
-        bytes.append(UInt8(ascii: "/"))
+        append(UInt8(ascii: "<"))
+        append(UInt8(ascii: "/"))
         append(tag)
-        bytes.append(UInt8(ascii: ">"))
+        append(UInt8(ascii: ">"))
     }
 
     /// An element without content or end tag (`input`, `meta`, `link`).
+    @inline(__always)
     public mutating func void(_ tag: StaticString, _ attributes: [HTMLAttribute] = []) {
         open(tag, attributes)
     }
 
+    @inline(__always)
     public mutating func element(
         _ tag: StaticString, _ attributes: [HTMLAttribute] = [], _ content: (inout HTMLBuilder) -> Void
     ) {
@@ -80,13 +91,52 @@ public struct HTMLBuilder {
         close(tag)
     }
 
+    @inline(__always)
     public mutating func element(_ tag: StaticString, _ attributes: [HTMLAttribute] = [], text value: String) {
         open(tag, attributes)
         text(value)
         close(tag)
     }
 
+    private mutating func startTag(_ tag: StaticString) {
+        append(UInt8(ascii: "<"))
+        append(tag)
+    }
+
+    private mutating func append(_ attribute: HTMLAttribute) {
+        append(UInt8(ascii: " "))
+        append(attribute.name)
+        if let value = attribute.value {
+            append(UInt8(ascii: "="))
+            append(UInt8(ascii: "\""))
+            HTMLEscaping.append(value, to: &self)
+            append(UInt8(ascii: "\""))
+        }
+    }
+
     private mutating func append(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        literal.withUTF8Buffer { append($0) }
+    }
+
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(toAtLeast: count + 1) }
+        storage[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ source: UnsafeBufferPointer<UInt8>) {
+        guard let base = source.baseAddress else { return }
+        if count + source.count > capacity { grow(toAtLeast: count + source.count) }
+        (storage + count).initialize(from: base, count: source.count)
+        count += source.count
+    }
+
+    private mutating func grow(toAtLeast needed: Int) {
+        let larger = Swift.max(needed, capacity * 2)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.initialize(from: storage, count: count)
+        storage.deallocate()
+        storage = moved
+        capacity = larger
     }
 }
