@@ -64,14 +64,23 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
 extension StringProtocol {
     /// ASCII case-insensitive comparison, as header names and tokens need; no locale rules.
+    /// Compares the contiguous UTF-8 of both sides (what native strings and their substrings
+    /// have) as bytes; any other string is compared through its UTF-8 view.
     public func equalsIgnoringASCIICase<Other: StringProtocol>(_ other: Other) -> Bool {
         let lhs = self.utf8
         let rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
-        for (left, right) in zip(lhs, rhs) where left != right {
-            let foldedLeft = (left >= 65 && left <= 90) ? left | 0x20 : left
-            let foldedRight = (right >= 65 && right <= 90) ? right | 0x20 : right
-            if foldedLeft != foldedRight { return false }
+        let contiguous = lhs.withContiguousStorageIfAvailable { left in
+            rhs.withContiguousStorageIfAvailable { right in
+                for index in left.indices where !asciiCaseInsensitiveEqual(left[index], right[index]) {
+                    return false
+                }
+                return true
+            }
+        }
+        if let contiguous, let result = contiguous { return result }
+        for (left, right) in zip(lhs, rhs) where !asciiCaseInsensitiveEqual(left, right) {
+            return false
         }
         return true
     }
@@ -83,4 +92,12 @@ extension StringProtocol {
         while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
         return slice
     }
+}
+
+@inline(__always)
+private func asciiCaseInsensitiveEqual(_ left: UInt8, _ right: UInt8) -> Bool {
+    guard left != right else { return true }
+    let foldedLeft = (left >= 65 && left <= 90) ? left | 0x20 : left
+    let foldedRight = (right >= 65 && right <= 90) ? right | 0x20 : right
+    return foldedLeft == foldedRight
 }

@@ -61,17 +61,18 @@ struct HostPolicy: Sendable, Equatable {
     }
 
     private static func binaryAddress(_ text: some StringProtocol) -> [UInt8]? {
-        var text = String(text)
         // A zone (`fe80::1%eth0`) does not change which address it is.
-        if let percent = text.firstIndex(of: "%") { text = String(text[..<percent]) }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            return withUnsafeBytes(of: v4) { Array($0) }
+        let address = String(decoding: text.utf8.prefix { $0 != UInt8(ascii: "%") }, as: UTF8.self)
+        return address.withCString { text in
+            var v4 = in_addr()
+            if inet_pton(AF_INET, text, &v4) == 1 {
+                return withUnsafeBytes(of: v4) { Array($0) }
+            }
+            var v6 = in6_addr()
+            if inet_pton(AF_INET6, text, &v6) == 1 {
+                return withUnsafeBytes(of: v6) { Array($0) }
+            }
+            return nil
         }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 {
-            return withUnsafeBytes(of: v6) { Array($0) }
-        }
-        return nil
     }
 }
