@@ -61,28 +61,55 @@ public struct CertificateStatus: Sendable, Equatable {
     /// itself. Nil when a wildcard subject meets an address that is not IPv4, since such a
     /// name cannot be formed.
     public static func httpsURL(ipAddress: String, subject: String, port: Int) -> String? {
+        httpsHost(ipAddress: ipAddress, subject: subject).map { httpsURL(host: $0, port: port) }
+    }
+
+    /// `https://HOST`, plus `:PORT` unless 443.
+    public static func httpsURL(host: String, port: Int) -> String {
+        port == 443 ? "https://" + host : "https://" + host + ":" + String(port)
+    }
+
+    /// The host name of `httpsURL`: the IPv4 address with dots as dashes + `.` + the subject
+    /// without its leading `*.`, or the subject itself when it has no wildcard.
+    public static func httpsHost(ipAddress: String, subject: String) -> String? {
         // The subject comes from the certificate service: only a plain DNS name may become
         // part of a link (an `@` or `/` in it would point the link at another host).
-        guard isPlainDNSName(subject.hasPrefix("*.") ? String(subject.dropFirst(2)) : subject) else { return nil }
-        let portSuffix = port == 443 ? "" : ":\(port)"
-        guard subject.hasPrefix("*.") else { return "https://\(subject)\(portSuffix)" }
+        let isWildcard = subject.utf8.starts(with: "*.".utf8)
+        let domain = isWildcard ? subject.utf8.dropFirst(2) : subject.utf8[...]
+        guard isPlainDNSName(domain) else { return nil }
+        guard isWildcard else { return subject }
         guard let address = HostAndPort(ipAddress), address.kind == .ipv4, address.port == nil else { return nil }
-        let domain = subject.dropFirst(2)
-        let dashed = String(
-            decoding: address.host.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
-        return "https://\(dashed).\(domain)\(portSuffix)"
+        var name: [UInt8] = []
+        name.reserveCapacity(address.host.utf8.count + 1 + domain.count)
+        for byte in address.host.utf8 { name.append(byte == UInt8(ascii: ".") ? UInt8(ascii: "-") : byte) }
+        name.append(UInt8(ascii: "."))
+        name.append(contentsOf: domain)
+        return String(decoding: name, as: UTF8.self)
     }
 
     /// Letters, digits and hyphens in dot-separated labels of 1 to 63 characters.
     public static func isPlainDNSName(_ name: String) -> Bool {
-        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard !labels.isEmpty, name.utf8.count <= 253 else { return false }
-        return labels.allSatisfy { label in
-            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
-                && label.utf8.allSatisfy { byte in
-                    (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x2D
-                }
+        isPlainDNSName(name.utf8[...])
+    }
+
+    private static func isPlainDNSName(_ name: Substring.UTF8View) -> Bool {
+        guard name.count <= 253 else { return false }
+        var labelLength = 0
+        var previous: UInt8 = 0
+        for byte in name {
+            if byte == UInt8(ascii: ".") {
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return false }
+                labelLength = 0
+            } else {
+                let isLetterOrDigit =
+                    (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+                guard isLetterOrDigit || (byte == UInt8(ascii: "-") && labelLength > 0) else { return false }
+                labelLength += 1
+                guard labelLength <= 63 else { return false }
+            }
+            previous = byte
         }
+        return labelLength > 0 && previous != UInt8(ascii: "-")
     }
 
     /// The `certificate` object of `/status.json`: every field present, null for a missing

@@ -66,10 +66,9 @@ final class HomepageApp: Sendable {
     /// The HTTPS URL and its host name, or nil while nothing is served (or no name can be formed).
     static func httpsAddress(ipAddress: String, served: HTTPSListener.Served?) -> (url: String, name: String)? {
         guard let served, let subject = served.subject,
-            let url = CertificateStatus.httpsURL(ipAddress: ipAddress, subject: subject, port: served.port)
+            let name = CertificateStatus.httpsHost(ipAddress: ipAddress, subject: subject)
         else { return nil }
-        let authority = url.dropFirst("https://".count)
-        return (url, String(authority.prefix { $0 != ":" && $0 != "/" }))
+        return (CertificateStatus.httpsURL(host: name, port: served.port), name)
     }
 
     /// Host policy for the current certificate domain and addresses; rebuilt only when the
