@@ -43,10 +43,12 @@ let package = Package(
             // Release builds (what a box carries) link with lld to pack the relative relocations
             // (DT_RELR, glibc >= 2.36): the 40 000 entries of `.rela.dyn`, 1 MB the dynamic linker
             // reads whole at every start, become a 8 KB bitmap. They bind now (full RELRO), as the
-            // package always did. See docs/PERFORMANCE.md.
+            // package always did, and take the Swift runtime's few C++ functions from the static
+            // libstdc++ (packaging/link/libstdc++.so). See docs/PERFORMANCE.md.
             linkerSettings: [
                 .unsafeFlags(
-                    ["-use-ld=lld"] + ["-z", "pack-relative-relocs", "-z", "now"].flatMap { ["-Xlinker", $0] },
+                    ["-use-ld=lld", "-L\(Context.packageDirectory)/packaging/link"]
+                        + ["-z", "pack-relative-relocs", "-z", "now"].flatMap { ["-Xlinker", $0] },
                     .when(platforms: [.linux], configuration: .release))
             ]
         ),
