@@ -1,6 +1,12 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Release builds put each function of the product's own modules in its own section, so that the
+// link can place the code a box runs next to each other (packaging/link/symbol-order.txt).
+let releaseLayout: [SwiftSetting] = [
+    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release))
+]
+
 let package = Package(
     name: "iot-box-homepage",
     products: [
@@ -21,18 +27,21 @@ let package = Package(
             name: "CZlib",
             linkerSettings: [.linkedLibrary("z")]
         ),
-        .target(name: "SystemKit"),
-        .target(name: "HTTPCore", dependencies: ["SystemKit", "COpenSSL", "CZlib", "CLinuxShims"]),
+        .target(name: "SystemKit", swiftSettings: releaseLayout),
+        .target(
+            name: "HTTPCore", dependencies: ["SystemKit", "COpenSSL", "CZlib", "CLinuxShims"],
+            swiftSettings: releaseLayout),
         .target(
             name: "CertService",
-            dependencies: ["HTTPCore", "SystemKit", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["HTTPCore", "SystemKit", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: releaseLayout
         ),
-        .target(name: "Sandbox", dependencies: ["HTTPCore", "SystemKit", "COpenSSL"]),
+        .target(name: "Sandbox", dependencies: ["HTTPCore", "SystemKit", "COpenSSL"], swiftSettings: releaseLayout),
         // The box's settings as values: odoo.conf's grammar, the settings forms and their rules.
-        .target(name: "BoxConfig", dependencies: ["HTTPCore", "SystemKit"]),
+        .target(name: "BoxConfig", dependencies: ["HTTPCore", "SystemKit"], swiftSettings: releaseLayout),
         // The fleet simulation: the product's renewal and retry rules for many boxes at once.
         .executableTarget(name: "FleetSim", dependencies: ["CertService"]),
-        .target(name: "Views"),
+        .target(name: "Views", swiftSettings: releaseLayout),
         .executableTarget(
             name: "HomepageServer",
             dependencies: [
@@ -40,15 +49,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: releaseLayout,
             // Release builds (what a box carries) link with lld to pack the relative relocations
             // (DT_RELR, glibc >= 2.36): the 40 000 entries of `.rela.dyn`, 1 MB the dynamic linker
             // reads whole at every start, become a 8 KB bitmap. They bind now (full RELRO), as the
             // package always did, and take the Swift runtime's few C++ functions from the static
-            // libstdc++ (packaging/link/libstdc++.so). See docs/PERFORMANCE.md.
+            // libstdc++ (packaging/link/libstdc++.so). The functions a box runs are placed together
+            // (packaging/link/symbol-order.txt, written by scripts/link-order), so they fill fewer
+            // of the 64 KB blocks the kernel maps around each fault. See docs/PERFORMANCE.md.
             linkerSettings: [
                 .unsafeFlags(
                     ["-use-ld=lld", "-L\(Context.packageDirectory)/packaging/link"]
-                        + ["-z", "pack-relative-relocs", "-z", "now"].flatMap { ["-Xlinker", $0] },
+                        + [
+                            "-z", "pack-relative-relocs", "-z", "now",
+                            "--symbol-ordering-file=\(Context.packageDirectory)/packaging/link/symbol-order.txt",
+                            "--no-warn-symbol-ordering",
+                        ].flatMap { ["-Xlinker", $0] },
                     .when(platforms: [.linux], configuration: .release))
             ]
         ),
