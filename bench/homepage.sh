@@ -5,8 +5,8 @@
 #     certificate (the error box) and a valid certificate (the banner, the HTTPS listener
 #     open), against nginx serving the 6 KB page; plus our own 6 KB static page. wrk in
 #     alternating rounds, one worker each: requests/s, p99, CPU per request;
-#   - RSS idle, after the load, each minute of a soak under load, and what 1000 idle
-#     keep-alive connections add;
+#   - RSS idle (with where it is, by mapping: bench/rss-map.py), after the load, each minute
+#     of a soak under load, and what 1000 idle keep-alive connections add;
 #   - the binary a box carries (static Swift runtime, stripped);
 #   - start to the first listener line (median of STARTS starts);
 #   - instructions per request (callgrind, a fixed number of requests minus a run with none).
@@ -44,6 +44,11 @@ bench_page
 # What a box carries: the release binary stripped. Everything below runs this copy.
 strip -o "$work/homepage-server" "$binary"
 server="$work/homepage-server"
+# Started from the disk, as a box starts it at boot: the pages strip just wrote are dirty in the
+# page cache, in whatever folios the writes made, and mapped from there the executable's
+# resident code varied by up to 1.5 MB from one run to the next.
+python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$server"
 
 # Two data dirs. "nocert": nothing configured, no certificate: every visit's check ends at
 # once with "no Odoo server is configured" and the page shows the error box. "valid": a
@@ -126,6 +131,10 @@ declare -A rss_idle
 rss_idle[nocert]=$(rss_kb "$nocert_pid")
 rss_idle[valid]=$(rss_kb "$valid_pid")
 rss_idle[nginx]=$(rss_kb "${nginx_pids[@]}")
+# Where the idle RSS is: the executable's mappings by kind, each library, the anonymous memory.
+echo "idle RSS of the two homepage-servers, by mapping:"
+python3 "$root/bench/rss-map.py" "no cert=$nocert_pid" "valid cert=$valid_pid"
+echo
 
 # Each page says what it must: the error box without a certificate, the valid banner with one.
 page=$(curl -fs "$nocert_url")
