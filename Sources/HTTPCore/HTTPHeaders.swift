@@ -36,7 +36,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// Replaces every field called `name` with one field.
     public mutating func set(_ name: String, _ value: String) {
-        remove(name)
+        if contains(name) { remove(name) }
         storage.append((name: name, value: value))
     }
 
@@ -46,8 +46,8 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// Whether a comma-separated field such as `Connection` lists `token` (case-insensitive).
     public func hasToken(_ token: String, in name: String) -> Bool {
-        for value in values(for: name) {
-            for part in value.split(separator: ",") {
+        for field in storage where field.name.equalsIgnoringASCIICase(name) {
+            for part in field.value.split(separator: ",") {
                 if part.trimmingASCIIWhitespace().equalsIgnoringASCIICase(token) { return true }
             }
         }
