@@ -12,13 +12,16 @@ public enum HTMLEscaping {
     /// and no byte of a multi-byte UTF-8 sequence is ASCII, so a byte scan finds them all and
     /// copies everything else unchanged, in runs.
     static func append(_ value: String, to output: inout HTMLBuilder) {
+        // Bit N is set for each of the five bytes N (all below 64: `"` 0x22, `&` 0x26, `'` 0x27,
+        // `<` 0x3C, `>` 0x3E).
+        let specialBytes: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
         var value = value
         value.withUTF8 { source in
             var runStart = 0
             for index in source.indices {
                 let byte = source[index]
-                // All five are below `?`: most bytes of a text leave here.
-                guard byte < UInt8(ascii: "?") else { continue }
+                // All five are below 64: one shift and test leaves every other byte alone.
+                guard byte < 64, specialBytes & (1 << UInt64(byte)) != 0 else { continue }
                 let reference: StaticString
                 switch byte {
                 case UInt8(ascii: "&"): reference = "&amp;"
