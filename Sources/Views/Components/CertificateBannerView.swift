@@ -16,9 +16,10 @@ enum CertificateBannerView {
             page.element(
                 "span", [HTMLAttribute("class", "badge badge-\(banner.state.rawValue)")], text: badge(banner.state))
             page.raw(" ")
-            page.element("span", [HTMLAttribute("class", "banner-summary")], text: summary(banner))
+            page.element("span", [HTMLAttribute("class", "banner-summary")]) { page in summary(banner, into: &page) }
         }
         var rows: [(String, String)] = []
+        rows.reserveCapacity(5)
         if let subject = banner.subject { rows.append(("Subject", subject)) }
         if showsPeriod, let from = banner.validFrom { rows.append(("Valid from", from)) }
         if let until = banner.validUntil { rows.append(("Valid until", until)) }
@@ -44,20 +45,28 @@ enum CertificateBannerView {
         }
     }
 
-    static func summary(_ banner: CertificateBannerModel) -> String {
+    static func summary(_ banner: CertificateBannerModel, into page: inout HTMLBuilder) {
         switch banner.state {
         case .valid:
-            if let days = banner.daysLeft { return "The box serves its pages over HTTPS. \(daysText(days)) left." }
-            return "The box serves its pages over HTTPS."
+            page.raw("The box serves its pages over HTTPS.")
+            if let days = banner.daysLeft {
+                page.raw(" ")
+                page.text(daysText(days))
+                page.raw(" left.")
+            }
         case .expiring:
-            let left = banner.daysLeft.map { "Only \(daysText($0)) left; " } ?? ""
-            return "\(left)the box renews the certificate automatically."
+            if let days = banner.daysLeft {
+                page.raw("Only ")
+                page.text(daysText(days))
+                page.raw(" left; ")
+            }
+            page.raw("the box renews the certificate automatically.")
         case .missing:
-            return "The box has no certificate yet. Enter the credentials in the settings to obtain one."
+            page.raw("The box has no certificate yet. Enter the credentials in the settings to obtain one.")
         case .checking:
-            return "Checking the certificate…"
+            page.raw("Checking the certificate…")
         case .error:
-            return "The box could not obtain a certificate: the error box on this page says why and what to do."
+            page.raw("The box could not obtain a certificate: the error box on this page says why and what to do.")
         }
     }
 

@@ -13,9 +13,20 @@ enum WebLink {
 
     /// Whether `address` starts with `http://` or `https://` (any case) and holds no
     /// character a browser would strip or treat specially before reading the scheme.
+    /// Scans the UTF-8 bytes: every byte of a non-ASCII scalar is at least 0x80, so a byte test
+    /// rejects exactly the scalars up to 0x20 and 0x7F.
     static func isWebAddress(_ address: String) -> Bool {
-        guard address.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else { return false }
-        let lowered = address.prefix(8).lowercased()
-        return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
+        let bytes = address.utf8
+        guard bytes.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { return false }
+        return startsIgnoringASCIICase(bytes, with: "http://") || startsIgnoringASCIICase(bytes, with: "https://")
+    }
+
+    private static func startsIgnoringASCIICase(_ bytes: String.UTF8View, with prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { prefix in
+            bytes.count >= prefix.count
+                && zip(bytes, prefix).allSatisfy { byte, expected in
+                    (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected
+                }
+        }
     }
 }
