@@ -12,6 +12,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         storage = fields.map { (name: $0.0, value: $0.1) }
     }
 
+    /// Room for `count` fields, so that adding them does not grow the list step by step.
+    public init(minimumCapacity count: Int) {
+        storage.reserveCapacity(count)
+    }
+
     public var count: Int { storage.count }
     public var isEmpty: Bool { storage.isEmpty }
 

@@ -23,7 +23,8 @@ enum RequestHeadParser {
     ) throws(HTTPParseError) -> ParsedRequestHead {
         let line = try parseRequestLine(bytes, end: requestLineEnd)
         var fields = RequestFramingFields()
-        var headers = HTTPHeaders()
+        // A browser sends about a dozen fields.
+        var headers = HTTPHeaders(minimumCapacity: 16)
         var count = 0
         var start = requestLineEnd + 2
         while start < bytes.count {

@@ -123,7 +123,8 @@ struct PageHandlers: Sendable {
     }
 
     static func page(_ body: [UInt8], status: Int = 200, noStore: Bool) -> HTTPResponse {
-        var headers = HTTPHeaders()
+        // Content-Type, the security headers, and a policy or cookies a page may add.
+        var headers = HTTPHeaders(minimumCapacity: 10)
         headers.add("Content-Type", "text/html; charset=utf-8")
         SecurityHeaders.apply(to: &headers, noStore: noStore)
         return HTTPResponse(status: status, headers: headers, body: body)
