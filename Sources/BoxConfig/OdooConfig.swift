@@ -1,5 +1,6 @@
 /// The box's settings file, `odoo.conf`: an INI file in the dialect of Python's configparser,
-/// which is what an existing Odoo box writes and reads.
+/// which is what an existing Odoo box writes and reads (Odoo reads it with a strict
+/// `RawConfigParser`, so this reader follows that one, `OdooConfigParser`).
 ///
 /// The file is kept as its original lines, and only the lines of keys that change are
 /// rewritten, so every other section, key, comment and blank line survives a save untouched.
@@ -17,14 +18,18 @@ public struct OdooConfig: Sendable, Equatable {
     }
 
     fileprivate enum Line: Sendable, Equatable {
-        /// A comment, a blank line or a value's continuation: kept verbatim.
+        /// A comment or a blank line: kept verbatim, part of no value.
         case verbatim(String)
+        /// A line indented deeper than the entry above it: the rest of that entry's value.
+        case continuation(String)
         case section(name: String, raw: String)
+        /// `value` is the whole value: this line's, then each continuation line's, joined
+        /// with newlines as configparser joins them.
         case entry(key: String, value: String, raw: String)
 
         var raw: String {
             switch self {
-            case .verbatim(let raw), .section(_, let raw), .entry(_, _, let raw): return raw
+            case .verbatim(let raw), .continuation(let raw), .section(_, let raw), .entry(_, _, let raw): return raw
             }
         }
     }
@@ -44,11 +49,15 @@ public struct OdooConfig: Sendable, Equatable {
         try self.init(parsing: text)
     }
 
-    /// The file's text, ending with a newline.
+    /// The file's text, each line ending with a newline (a file read with `\r\n` or `\r`
+    /// line ends is written with `\n`; Python reads all three alike).
     public var text: String {
         lines.isEmpty ? "" : lines.map(\.raw).joined(separator: "\n") + "\n"
     }
 
+    /// A box key's value. Setting one writes it on one line: line breaks become spaces and
+    /// blanks around it are dropped, as the reader would drop them, so what is set is what
+    /// the file reads back.
     public subscript(key: Key) -> String? {
         get { value(section: Self.boxSection, key: key.rawValue) }
         set {
@@ -70,28 +79,42 @@ public struct OdooConfig: Sendable, Equatable {
     }
 
     mutating func setValue(_ value: String, section: String, key: String) {
-        // A newline would start a line the parser reads as something else.
-        let flat = String(value.map { $0.isNewline ? " " : $0 })
-        let line = Line.entry(key: key, value: flat, raw: "\(key) = \(flat)")
+        let flat = OdooConfigParser.oneLine(value)
+        func entry(indentedLike neighbour: Line?) -> Line {
+            let indent = neighbour.map { OdooConfigParser.indentation(of: $0.raw) } ?? ""
+            return .entry(key: key, value: flat, raw: "\(indent)\(key) = \(flat)")
+        }
         if let index = entryIndex(section: section, key: key) {
-            let end = continuationEnd(after: index)
-            lines.replaceSubrange(index..<end, with: [line])
+            // Indented as before, so the lines around it keep their meaning.
+            lines.replaceSubrange(index..<valueEnd(after: index), with: [entry(indentedLike: lines[index])])
         } else if let range = sectionRange(section) {
-            // After the section's last entry, before any blank lines and comments that
-            // introduce the next section.
-            var insertAt = range.upperBound
-            while insertAt > range.lowerBound + 1, case .verbatim = lines[insertAt - 1] { insertAt -= 1 }
-            lines.insert(line, at: insertAt)
+            // After the section's last value, before any blank lines and comments that
+            // introduce the next section. Indented like the entry above it (or, with none, like
+            // the next section's header), so it neither continues that entry's value nor
+            // takes the next header as its own continuation.
+            var insertAt = range.lowerBound + 1
+            var above: Line?
+            for index in range.dropFirst() {
+                switch lines[index] {
+                case .entry:
+                    above = lines[index]
+                    insertAt = index + 1
+                case .continuation: insertAt = index + 1
+                case .verbatim, .section: break
+                }
+            }
+            let below = lines[insertAt...].first { if case .verbatim = $0 { false } else { true } }
+            lines.insert(entry(indentedLike: above ?? below), at: insertAt)
         } else {
-            if let last = lines.last, !last.raw.allSatisfy(\.isWhitespace) { lines.append(.verbatim("")) }
+            if let last = lines.last, !OdooConfigParser.stripped(last.raw).isEmpty { lines.append(.verbatim("")) }
             lines.append(.section(name: section, raw: "[\(section)]"))
-            lines.append(line)
+            lines.append(entry(indentedLike: nil))
         }
     }
 
     mutating func removeValue(section: String, key: String) {
         guard let index = entryIndex(section: section, key: key) else { return }
-        lines.removeSubrange(index..<continuationEnd(after: index))
+        lines.removeSubrange(index..<valueEnd(after: index))
     }
 
     /// Lines from the section header to just before the next header.
@@ -118,83 +141,146 @@ public struct OdooConfig: Sendable, Equatable {
         }
     }
 
-    /// The index after an entry's continuation lines (indented lines that belong to its value).
-    private func continuationEnd(after index: Int) -> Int {
+    /// The index after an entry's last continuation line; blank lines and comments between
+    /// its continuation lines belong to it, those after the last one do not.
+    private func valueEnd(after index: Int) -> Int {
         var end = index + 1
-        while end < lines.count, case .verbatim(let raw) = lines[end], OdooConfigParser.isContinuation(raw) {
-            end += 1
+        var next = index + 1
+        scan: while next < lines.count {
+            switch lines[next] {
+            case .continuation: end = next + 1
+            case .verbatim: break
+            case .entry, .section: break scan
+            }
+            next += 1
         }
         return end
     }
 }
 
-/// configparser's grammar, strict mode: comments start with `#` or `;`, keys are separated
-/// from values by `=` or `:`, an indented line continues the previous value, and a section
-/// or a key within one section may appear only once.
+/// configparser's reading of a file (Python 3's `RawConfigParser._read`, strict, with its
+/// defaults): lines end at `\n`, `\r\n` or `\r`; a line whose first non-blank character is `#`
+/// or `;` is a comment; a line indented deeper than the entry above it continues that entry's
+/// value (blank lines between continue it too); `[name]` at a line's start, up to its last
+/// `]`, opens a section; otherwise `key = value` or `key: value`, split at the first `=` or
+/// `:`. Blanks are Python's (`str.isspace`). A section, or a key within one section (compared
+/// lowercased), may appear only once.
 private enum OdooConfigParser {
-    static func isContinuation(_ raw: String) -> Bool {
-        guard let first = raw.first, first == " " || first == "\t" else { return false }
-        return !raw.allSatisfy(\.isWhitespace)
-    }
-
     static func parse(_ text: String) throws(OdooConfigError) -> [OdooConfig.Line] {
         var lines: [OdooConfig.Line] = []
         var sections: Set<String> = []
         var keysInSection: Set<String> = []
         var currentSection: String?
-        var lastWasEntry = false
-        var rawLines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
-        if rawLines.last == "" { rawLines.removeLast() }
+        /// The entry whose value may go on, with the parts read so far.
+        var open: (index: Int, parts: [String])?
+        var indentLevel = 0
 
-        for (offset, raw) in rawLines.enumerated() {
+        func close() {
+            guard let entry = open, case .entry(let key, _, let raw) = lines[entry.index] else { return }
+            let joined = String(rightStripped(Array(entry.parts.joined(separator: "\n").unicodeScalars)))
+            lines[entry.index] = .entry(key: key, value: joined, raw: raw)
+            open = nil
+        }
+
+        for (offset, raw) in splitLines(text).enumerated() {
             let number = offset + 1
-            let trimmed = raw.trimmingCharacters(in: " \t")
-            if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") {
+            let scalars = Array(raw.unicodeScalars)
+            let content = stripped(scalars)
+            if content.isEmpty || content.first == "#" || content.first == ";" {
                 lines.append(.verbatim(raw))
-                if trimmed.isEmpty { lastWasEntry = false }
+                if content.isEmpty { open?.parts.append("") }
                 continue
             }
-            if lastWasEntry, isContinuation(raw) {
-                lines.append(.verbatim(raw))
+            let indent = scalars.prefix(while: isBlank).count
+            if open != nil, indent > indentLevel {
+                open?.parts.append(String(content))
+                lines.append(.continuation(raw))
                 continue
             }
-            if trimmed.hasPrefix("[") {
-                guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
-                    throw .malformedLine(line: number, text: raw)
-                }
-                let name = String(trimmed.dropFirst().dropLast())
+            close()
+            indentLevel = indent
+            if content.first == "[", let end = content.lastIndex(of: "]"), end > content.startIndex + 1 {
+                let name = String(content[(content.startIndex + 1)..<end])
                 guard sections.insert(name).inserted else { throw .duplicateSection(line: number, name: name) }
                 currentSection = name
                 keysInSection = []
                 lines.append(.section(name: name, raw: raw))
-                lastWasEntry = false
                 continue
             }
-            guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+            guard let section = currentSection else {
+                // configparser calls both a missing header; a broken header is the likelier mistake.
+                if content.first == "[" { throw .malformedLine(line: number, text: raw) }
+                throw .missingSectionHeader(line: number)
+            }
+            guard let separator = content.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw .malformedLine(line: number, text: raw)
             }
-            let key = String(trimmed[..<separator]).trimmingCharacters(in: " \t")
+            let key = String(rightStripped(content[..<separator]))
             guard !key.isEmpty else { throw .malformedLine(line: number, text: raw) }
-            guard let section = currentSection else { throw .missingSectionHeader(line: number) }
             guard keysInSection.insert(key.lowercased()).inserted else {
                 throw .duplicateKey(line: number, section: section, key: key)
             }
-            let value = String(trimmed[trimmed.index(after: separator)...]).trimmingCharacters(in: " \t")
+            let value = String(stripped(content[(separator + 1)...]))
             lines.append(.entry(key: key, value: value, raw: raw))
-            lastWasEntry = true
+            open = (lines.count - 1, [value])
         }
+        close()
         return lines
+    }
+
+    /// Python's universal newlines: `\r\n`, `\r` and `\n` each end a line.
+    static func splitLines(_ text: String) -> [String] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" && afterCR {
+                afterCR = false
+                continue
+            }
+            afterCR = scalar == "\r"
+            if scalar == "\n" || scalar == "\r" {
+                lines.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        if !current.isEmpty { lines.append(String(current)) }
+        return lines
+    }
+
+    /// A value as it is written: line breaks become spaces, blanks around it go.
+    static func oneLine(_ value: String) -> String {
+        String(stripped(value.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : $0 }))
+    }
+
+    static func indentation(of raw: String) -> String {
+        String(String.UnicodeScalarView(raw.unicodeScalars.prefix(while: isBlank)))
+    }
+
+    static func stripped(_ raw: String) -> ArraySlice<Unicode.Scalar> { stripped(Array(raw.unicodeScalars)) }
+
+    static func stripped<C: BidirectionalCollection<Unicode.Scalar>>(_ scalars: C) -> C.SubSequence {
+        rightStripped(scalars.drop(while: isBlank))
+    }
+
+    static func rightStripped<C: BidirectionalCollection<Unicode.Scalar>>(_ scalars: C) -> C.SubSequence {
+        var end = scalars.endIndex
+        while end > scalars.startIndex, isBlank(scalars[scalars.index(before: end)]) {
+            end = scalars.index(before: end)
+        }
+        return scalars[..<end]
+    }
+
+    /// Python's `str.isspace()`: Unicode's White_Space, plus the four information separators.
+    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || (0x1C...0x1F).contains(scalar.value)
     }
 }
 
-extension StringProtocol {
-    /// The string without leading and trailing characters from `set`; no Foundation needed.
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice.removeFirst() }
-        while let last = slice.last, set.contains(last) { slice.removeLast() }
-        return String(slice)
+extension String {
+    fileprivate init<C: Collection<Unicode.Scalar>>(_ scalars: C) {
+        self.init(String.UnicodeScalarView(scalars))
     }
 }

@@ -109,6 +109,70 @@ import Testing
         }
     }
 
+    // Found by fuzz/Targets/OdooConfigFuzzer: a value set with a space around it was written
+    // as is, and read back (by this reader and by Python's) without the space.
+    @Test func aValueIsStoredAsTheFileReadsItBack() throws {
+        var config = OdooConfig()
+        config[.subject] = "  *.ab12cd34.odoo-iot.com \t"
+        config[.dbUUID] = "\u{A0}0f3c\u{2003}"
+        config[.logLevel] = " \n "
+        #expect(config[.subject] == "*.ab12cd34.odoo-iot.com")
+        #expect(config[.dbUUID] == "0f3c")
+        #expect(config[.logLevel] == nil)
+        #expect(try OdooConfig(parsing: config.text) == config)
+    }
+
+    @Test func blanksAroundAValueAreWhatPythonStrips() throws {
+        let config = try OdooConfig(parsing: "[iot.box]\nsubject =\u{A0}x\u{3000}\u{1F}\ndb_uuid\u{A0}: y\n")
+        #expect(config[.subject] == "x")
+        #expect(config[.dbUUID] == "y")
+    }
+
+    @Test func aValueStartingWithACombiningMarkReadsBackAsSet() throws {
+        var config = OdooConfig()
+        config[.enterpriseCode] = "\u{301}M1"
+        #expect(try OdooConfig(parsing: config.text)[.enterpriseCode] == "\u{301}M1")
+    }
+
+    @Test func crlfAndCRAloneEndLinesAsInPython() throws {
+        let config = try OdooConfig(
+            parsing: "[iot.box]\r\nremote_server = https://a.example\r\ndb_uuid = x\rsubject = y\r\n")
+        #expect(config[.remoteServer] == "https://a.example")
+        #expect(config[.dbUUID] == "x")
+        #expect(config[.subject] == "y")
+        #expect(config.text == "[iot.box]\nremote_server = https://a.example\ndb_uuid = x\nsubject = y\n")
+    }
+
+    @Test func continuationLinesJoinAsConfigparserJoinsThem() throws {
+        let text = "[options]\naddons_path = /a,\n    /b\n\n    /c\n# note\n\nlog_level = info\n"
+        let config = try OdooConfig(parsing: text)
+        #expect(config.value(section: "options", key: "addons_path") == "/a,\n/b\n\n/c")
+        #expect(config.value(section: "options", key: "log_level") == "info")
+        #expect(config.text == text)
+    }
+
+    @Test func aNewKeyGoesAfterTheLastContinuationLine() throws {
+        var config = try OdooConfig(parsing: "[iot.box]\nsubject = a\n  b\n\n# next\n[other]\nx = 1\n")
+        config[.dbUUID] = "0f3c"
+        #expect(config.text == "[iot.box]\nsubject = a\n  b\ndb_uuid = 0f3c\n\n# next\n[other]\nx = 1\n")
+        #expect(config[.subject] == "a\nb")
+        #expect(try OdooConfig(parsing: config.text) == config)
+    }
+
+    @Test func aChangedOrNewKeyKeepsTheIndentationAroundIt() throws {
+        var config = try OdooConfig(parsing: "[iot.box]\n  [options]\n  a = 1\n")
+        config[.dbUUID] = "0f3c"
+        #expect(config.text == "[iot.box]\n  db_uuid = 0f3c\n  [options]\n  a = 1\n")
+        config[.dbUUID] = "1e4d"
+        #expect(config.text == "[iot.box]\n  db_uuid = 1e4d\n  [options]\n  a = 1\n")
+        #expect(try OdooConfig(parsing: config.text) == config)
+    }
+
+    @Test func aHeaderRunsToItsLastBracket() throws {
+        let config = try OdooConfig(parsing: "[iot.box] ; written by the box\ndb_uuid = x\n")
+        #expect(config[.dbUUID] == "x")
+    }
+
     @Test func unclosedSectionHeaderIsReported() {
         #expect(throws: OdooConfigError.malformedLine(line: 1, text: "[iot.box")) {
             try OdooConfig(parsing: "[iot.box\n")
