@@ -136,7 +136,28 @@ public enum ProvisioningProtocol {
         return body.count > 200 ? trimmed + "…" : trimmed
     }
 
+    /// Replaces each secret's bytes, not its characters: a secret with a combining mark after it
+    /// (or a prepended mark before it) is another grapheme to `String`, yet the same bytes on a page.
+    /// A match of valid UTF-8 inside valid UTF-8 starts and ends on scalar boundaries, so the
+    /// result is valid UTF-8 again.
     private static func redact(_ text: String, _ secrets: [String]) -> String {
-        secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacing($1, with: "[redacted]") }
+        let mask = Array("[redacted]".utf8)
+        var bytes = Array(text.utf8)
+        for secret in secrets.map({ Array($0.utf8) }) where !secret.isEmpty {
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == secret[0], bytes[index...].starts(with: secret) {
+                    output += mask
+                    index += secret.count
+                } else {
+                    output.append(bytes[index])
+                    index += 1
+                }
+            }
+            bytes = output
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -75,6 +75,26 @@ import Testing
         #expect(error?.detail.contains("SECRET-CODE-42") == false)
     }
 
+    /// A secret joined to the next or previous character into one grapheme (a combining accent
+    /// after it, an Arabic number sign before it) is still the secret's bytes on a page.
+    @Test func echoedSecretsAreRedactedWhateverCharacterTheyAreJoinedTo() {
+        for text in ["SECRET-CODE-42\u{301}", "\u{600}SECRET-CODE-42", "\u{200D}SECRET-CODE-42\u{FE0F}"] {
+            for (status, body) in [
+                (200, #"{"result":{"error":"unknown enterprise code \#(text)"}}"#), (503, "<p>\(text)</p>"),
+            ] {
+                let error = failure(
+                    ProvisioningProtocol.interpret(answer(body, status: status), redacting: ["SECRET-CODE-42"]))
+                let detail = Array((error?.detail ?? "").utf8)
+                func holds(_ text: String) -> Bool {
+                    detail.indices.contains { detail[$0...].starts(with: Array(text.utf8)) }
+                }
+                #expect(!detail.isEmpty)
+                #expect(!holds("SECRET-CODE-42"))
+                #expect(holds("[redacted]"))
+            }
+        }
+    }
+
     @Test func statusUpdateHasOdooDateTimeAndNoDoubleSlash() {
         #expect(
             ProvisioningProtocol.statusUpdateURL(serverURL: "https://shop.odoo.com/")
