@@ -18,7 +18,8 @@ public struct CertificateError: Error, Sendable, Equatable {
         case requestFailed(CertificateRequestFailure)
         /// The service answered with a status other than 200.
         case httpStatus(Int)
-        /// A 200 whose body is not a JSON object (a maintenance page, a proxy's page).
+        /// A 200 whose body is not one unambiguous JSON object (a maintenance page, a proxy's
+        /// page, an object naming a key twice).
         case answerNotJSON
         /// A JSON-RPC `error` member or a `result.error`: the service said why, in `detail`.
         case serviceError

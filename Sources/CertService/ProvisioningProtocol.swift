@@ -45,7 +45,18 @@ public enum ProvisioningProtocol {
             if !excerpt.isEmpty { detail += ": \(excerpt)" }
             return .failure(CertificateError(.httpStatus(response.status), detail: redact(detail, secrets)))
         }
-        guard let json = try? JSONValue(parsing: response.body), let object = json.objectValue else {
+        // An answer that names a key twice reads differently here (first value) and in Python
+        // (last value): which certificate, or whether an error, would be a guess.
+        let json: JSONValue?
+        do {
+            json = try JSONValue(parsing: response.body, duplicateKeys: .refuse)
+        } catch let duplicate as JSONDuplicateKeyError {
+            return noResult(
+                .answerNotJSON, "the answer is ambiguous JSON: \(oneLine(duplicate.description, limit: 200))")
+        } catch {
+            json = nil
+        }
+        guard let object = json?.objectValue else {
             return noResult(.answerNotJSON, "the answer is not a JSON object: \(bodyExcerpt(response.body))")
         }
         if let error = object["error"], !error.isNull {
@@ -131,9 +142,12 @@ public enum ProvisioningProtocol {
     /// At most 200 characters of the body, on one line, for an error detail.
     private static func bodyExcerpt(_ body: [UInt8]) -> String {
         let text = String(decoding: body.prefix(200), as: UTF8.self)
-        let oneLine = text.map { $0.isNewline || $0 == "\t" ? " " : String($0) }.joined()
-        let trimmed = String(oneLine.trimmingASCIIWhitespace())
-        return body.count > 200 ? trimmed + "…" : trimmed
+        return oneLine(text, limit: 200) + (body.count > 200 ? "…" : "")
+    }
+
+    private static func oneLine(_ text: String, limit: Int) -> String {
+        let flat = text.prefix(limit).map { $0.isNewline || $0 == "\t" ? " " : String($0) }.joined()
+        return String(flat.trimmingASCIIWhitespace()) + (text.count > limit ? "…" : "")
     }
 
     /// Replaces each secret's bytes, not its characters: a secret with a combining mark after it

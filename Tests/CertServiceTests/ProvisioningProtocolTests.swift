@@ -33,6 +33,22 @@ import Testing
         #expect(!certificate.description.contains("KEY"))
     }
 
+    @Test func anAnswerNamingAKeyTwiceIsABadAnswer() {
+        let answers = [
+            #"{"jsonrpc":"2.0","id":null,"result":{"subject_cn":"*.ab12cd34.odoo-iot.com","#
+                + #""x509_pem":"CHAIN","private_key_pem":"KEY","x509_pem":"OTHER CHAIN"}}"#,
+            #"{"jsonrpc":"2.0","id":null,"error":{"message":"Access Denied"},"error":null,"#
+                + #""result":{"subject_cn":"a","x509_pem":"CHAIN","private_key_pem":"KEY"}}"#,
+            #"{"result":{"error":"expired M1234567890"},"result":{"error":false}}"#,
+        ]
+        for body in answers {
+            let error = failure(ProvisioningProtocol.interpret(answer(body), redacting: ["M1234567890"]))
+            #expect(error?.cause == .answerNotJSON)
+            #expect(error?.code == .loadRequestNoResult)
+            #expect(error?.detail.contains("appears twice in one object") == true)
+        }
+    }
+
     @Test func non200IsRequestStatusWithTheStatus() {
         let error = failure(ProvisioningProtocol.interpret(answer("<html>Not Found</html>", status: 404)))
         #expect(error?.code == .loadRequestStatus)

@@ -27,6 +27,30 @@ import Testing
         #expect(throws: (any Error).self) { try JSONValue(parsing: Array("{\"a\": 1".utf8)) }
     }
 
+    @Test func duplicateKeysAreRefusedWhenAsked() throws {
+        let cases: [(String, String)] = [
+            (#"{"a": 1, "a": 2}"#, "a"),
+            (#"{"a": 1, "\u0061": 2}"#, "a"),
+            (#"{"x": [{"k": 1}, {"k": 1, "b": {}, "k": 2}]}"#, "k"),
+            (#"{"\ud83d\ude00": 1, "😀": 2}"#, "😀"),
+            (#"{"q\"\n": 1, "q\u0022\u000a": 2}"#, "q\"\n"),
+        ]
+        for (text, key) in cases {
+            #expect(throws: JSONDuplicateKeyError(key: key)) {
+                try JSONValue(parsing: Array(text.utf8), duplicateKeys: .refuse)
+            }
+        }
+        // By default the first value is kept, as before.
+        #expect(try JSONValue(parsing: Array(#"{"a": 1, "a": 2}"#.utf8))["a"] == 1)
+        #expect(try JSONValue(parsing: Array(#"{"a": 1, "a": 2}"#.utf8), duplicateKeys: .keepFirst)["a"] == 1)
+    }
+
+    @Test func theSameKeyInDifferentObjectsOrInsideStringsIsNoDuplicate() throws {
+        let text = #"{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}], "c": "}, \"a\": {", "d": ["a", "a"]}"#
+        let value = try JSONValue(parsing: Array(text.utf8), duplicateKeys: .refuse)
+        #expect(value["c"] == "}, \"a\": {")
+    }
+
     @Test func numbersReadAsTheTypeAsked() throws {
         let value = try JSONValue(parsing: Array(#"{"whole": 30, "exact": 503.0, "half": 2.5, "one": 1}"#.utf8))
         #expect(value["whole"]?.doubleValue == 30)
