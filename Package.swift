@@ -93,7 +93,7 @@ let package = Package(
 // libFuzzer targets, one per folder of fuzz/Targets, built only by fuzz/run.sh, which names
 // them in HOMEPAGE_FUZZ (so a new folder changes the manifest's input) and passes the
 // sanitizer flags to every module: an ordinary build never sees them. Each folder holds a
-// `main.swift` that is `runFuzzer { bytes in ... }`.
+// `main.swift` that is `runFuzzer { bytes in ... }` and may use any of the libraries below.
 if let fuzzTargets = Context.environment["HOMEPAGE_FUZZ"] {
     package.targets += [
         .target(name: "CFuzzDriver", path: "fuzz/Support/CFuzzDriver"),
@@ -101,6 +101,8 @@ if let fuzzTargets = Context.environment["HOMEPAGE_FUZZ"] {
     ]
     for name in fuzzTargets.split(separator: " ").map(String.init) {
         package.targets.append(
-            .executableTarget(name: name, dependencies: ["HTTPCore", "FuzzSupport"], path: "fuzz/Targets/\(name)"))
+            .executableTarget(
+                name: name, dependencies: ["HTTPCore", "BoxConfig", "CertService", "FuzzSupport"],
+                path: "fuzz/Targets/\(name)"))
     }
 }

@@ -19,3 +19,10 @@ public func runFuzzer(_ body: @escaping (UnsafeRawBufferPointer) -> Void) -> Nev
 
 @_silgen_name("exit")
 private func exit(_ status: Int32) -> Never
+
+/// Stops the run with `message` when `condition` is false. Unlike `precondition`, whose text
+/// an optimised build drops, the message reaches the log (`Fatal error: ...`), so a property a
+/// target checks names itself in the finding.
+public func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}
