@@ -71,6 +71,9 @@ extension StringProtocol {
     /// ASCII case-insensitive comparison, as header names and tokens need; no locale rules.
     /// Compares the contiguous UTF-8 of both sides (what native strings and their substrings
     /// have) as bytes; any other string is compared through its UTF-8 view.
+    /// Inlinable, so that callers in other modules get a version specialized for their types
+    /// instead of the generic one, which looks up type metadata at run time on every call.
+    @inlinable
     public func equalsIgnoringASCIICase<Other: StringProtocol>(_ other: Other) -> Bool {
         let lhs = self.utf8
         let rhs = other.utf8
@@ -99,8 +102,8 @@ extension StringProtocol {
     }
 }
 
-@inline(__always)
-private func asciiCaseInsensitiveEqual(_ left: UInt8, _ right: UInt8) -> Bool {
+@inline(__always) @usableFromInline
+func asciiCaseInsensitiveEqual(_ left: UInt8, _ right: UInt8) -> Bool {
     guard left != right else { return true }
     let foldedLeft = (left >= 65 && left <= 90) ? left | 0x20 : left
     let foldedRight = (right >= 65 && right <= 90) ? right | 0x20 : right

@@ -55,8 +55,8 @@ final class FlashStore: Sendable {
     static let clearingCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
 
     static func cookieValue(in request: HTTPRequest) -> String? {
-        for header in request.headers.values(for: "Cookie") {
-            for part in header.split(separator: ";") {
+        for field in request.headers where field.name.equalsIgnoringASCIICase("Cookie") {
+            for part in field.value.split(separator: ";") {
                 let pair = part.trimmingASCIIWhitespace()
                 if pair.hasPrefix(cookieName + "=") {
                     return String(pair.dropFirst(cookieName.count + 1))
