@@ -66,7 +66,14 @@ public struct CertificateStatus: Sendable, Equatable {
 
     /// `https://HOST`, plus `:PORT` unless 443.
     public static func httpsURL(host: String, port: Int) -> String {
-        port == 443 ? "https://" + host : "https://" + host + ":" + String(port)
+        var url = "https://"
+        url.reserveCapacity(url.utf8.count + host.utf8.count + 6)
+        url += host
+        if port != 443 {
+            url += ":"
+            url += String(port)
+        }
+        return url
     }
 
     /// The host name of `httpsURL`: the IPv4 address with dots as dashes + `.` + the subject

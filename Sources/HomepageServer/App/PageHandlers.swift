@@ -89,11 +89,12 @@ struct PageHandlers: Sendable {
         let hadFlashCookie = FlashStore.cookieValue(in: request) != nil
         let respond: @Sendable () -> HTTPResponse = {
             let rendered = render(flash)
-            var response = Self.page(rendered.body, noStore: true)
-            if let origin = rendered.connectsTo {
-                response.headers.set(
-                    "Content-Security-Policy", SecurityHeaders.contentSecurityPolicy(connectingTo: origin))
-            }
+            var response = Self.page(
+                rendered.body, noStore: true,
+                contentSecurityPolicy: rendered.connectsTo.map {
+                    SecurityHeaders.contentSecurityPolicy(connectingTo: $0)
+                }
+            )
             if hadFlashCookie { response.headers.add("Set-Cookie", FlashStore.clearingCookie) }
             if let setCookie { response.headers.add("Set-Cookie", setCookie) }
             return response
@@ -122,11 +123,16 @@ struct PageHandlers: Sendable {
         return SandboxModel(caURL: SandboxCertificateService.caPath, databases: databases)
     }
 
-    static func page(_ body: [UInt8], status: Int = 200, noStore: Bool) -> HTTPResponse {
+    /// `contentSecurityPolicy` replaces the pages' usual policy.
+    static func page(
+        _ body: [UInt8], status: Int = 200, noStore: Bool, contentSecurityPolicy: String? = nil
+    ) -> HTTPResponse {
         // Content-Type, the security headers, and a policy or cookies a page may add.
         var headers = HTTPHeaders(minimumCapacity: 10)
         headers.add("Content-Type", "text/html; charset=utf-8")
-        SecurityHeaders.apply(to: &headers, noStore: noStore)
+        SecurityHeaders.apply(
+            to: &headers, noStore: noStore,
+            contentSecurityPolicy: contentSecurityPolicy ?? SecurityHeaders.contentSecurityPolicy)
         return HTTPResponse(status: status, headers: headers, body: body)
     }
 

@@ -19,7 +19,10 @@ enum SecurityHeaders {
     /// `Referrer-Policy: same-origin`: other sites learn nothing of the box's addresses, while
     /// the box's own forms still carry a real `Origin` (under `no-referrer` browsers send
     /// `Origin: null` with a form, which `OriginPolicy` must refuse).
-    static func apply(to headers: inout HTTPHeaders, noStore: Bool) {
+    static func apply(
+        to headers: inout HTTPHeaders, noStore: Bool,
+        contentSecurityPolicy: String = SecurityHeaders.contentSecurityPolicy
+    ) {
         headers.set("Content-Security-Policy", contentSecurityPolicy)
         headers.set("X-Content-Type-Options", "nosniff")
         headers.set("Referrer-Policy", "same-origin")
