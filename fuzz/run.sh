@@ -9,7 +9,8 @@
 #   .build-fuzz/release/ParserFuzzer fuzz/artifacts/ParserFuzzer-crash-...   # replay
 #
 # Adding a target: a folder fuzz/Targets/<Name> with a main.swift that is
-# `runFuzzer { bytes in ... }` (FuzzSupport), and a few seed inputs in fuzz/corpus/<Name>/.
+# `runFuzzer { bytes in ... }` (FuzzSupport), a few seed inputs in fuzz/corpus/<Name>/, and
+# optionally a libFuzzer dictionary, fuzz/dict/<Name>.dict.
 # Package.swift declares the folders this script names in HOMEPAGE_FUZZ; an ordinary build
 # never sees them.
 set -euo pipefail
@@ -35,9 +36,12 @@ for target in "${targets[@]}"; do
     # New inputs go to a copy: the checked-in corpus stays small and reviewed.
     mkdir -p "$work/corpus/$target"
     cp "$root/fuzz/corpus/$target"/* "$work/corpus/$target/" 2>/dev/null || true
+    # A target's dictionary (fuzz/dict/<name>.dict), when it has one: tokens worth inserting.
+    dict=()
+    [ -f "$root/fuzz/dict/$target.dict" ] && dict=(-dict="$root/fuzz/dict/$target.dict")
     # The Swift backtracer would race ASan over the crashing thread; libFuzzer reports alone.
     if SWIFT_BACKTRACE=enable=no "$root/.build-fuzz/release/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$target-" \
+        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$target-" "${dict[@]}" \
         "$work/corpus/$target" >"$work/$target.log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$target.log")
         echo "fuzz: $target: ${runs:-?} inputs in ${seconds} s, no finding"
