@@ -1,6 +1,7 @@
 // The settings forms' body decoder and rules on any bytes. A decoded form must encode and
 // decode back to itself; every rule's output must pass the same rule again unchanged (a
-// stored value is a fixed point), and what ends in odoo.conf must be one clean line.
+// stored value is a fixed point), and what ends in odoo.conf must be one clean line that reads
+// back from the written file as saved.
 import BoxConfig
 import FuzzSupport
 import HTTPCore
@@ -40,6 +41,14 @@ func checkStorable(_ value: String, _ what: String) {
     require(value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }, "\(what): not printable ASCII: \(value.debugDescription)")
 }
 
+/// A validated value saved into odoo.conf reads back from the written file unchanged.
+func checkSaved(_ value: String, as key: OdooConfig.Key) {
+    var config = OdooConfig()
+    config[key] = value
+    let written = try? OdooConfig(parsing: Array(config.text.utf8))
+    require(written?[key] == value, "a validated \(key) does not read back from odoo.conf as saved")
+}
+
 func checkRejection(_ rejection: FormRejection, of form: FormData, fields: Set<String>) {
     require(!rejection.fieldErrors.isEmpty, "a rejection without a field error")
     require(Set(rejection.fieldErrors.keys).isSubset(of: fields), "an error for a field the form does not have")
@@ -60,6 +69,7 @@ runFuzzer { input in
     do throws(FormRejection) {
         let url = try FormValidation.serverForm(form)
         checkStorable(url, "server URL")
+        checkSaved(url, as: .remoteServer)
         require(url.hasPrefix("http://") || url.hasPrefix("https://"), "a server URL without http(s)")
         require(!url.hasSuffix("/"), "a server URL ending in /")
         let rest = url.drop { $0 != "/" }.dropFirst(2)
@@ -76,6 +86,8 @@ runFuzzer { input in
         let (uuid, code) = try FormValidation.credentialForm(form)
         checkStorable(uuid, "database UUID")
         checkStorable(code, "enterprise code")
+        checkSaved(uuid, as: .dbUUID)
+        checkSaved(code, as: .enterpriseCode)
         require(uuid.utf8.count == 36 && uuid == uuid.lowercased(), "a database UUID not in 8-4-4-4-12 form")
         let again = try? FormValidation.credentialForm(FormData(["db_uuid": uuid, "enterprise_code": code]))
         require(again.map { $0 == (uuid, code) } == true, "a validated credential changes when validated again")
@@ -86,6 +98,7 @@ runFuzzer { input in
     do throws(FormRejection) {
         let level = try FormValidation.logLevelForm(form)
         require(BoxLogLevel.names.contains(level.rawValue), "a log level without a name")
+        checkSaved(level.rawValue, as: .logLevel)
         require(
             (try? FormValidation.logLevelForm(FormData(["level": level.rawValue]))) == level,
             "a validated log level changes when validated again")
