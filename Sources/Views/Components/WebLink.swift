@@ -16,17 +16,22 @@ enum WebLink {
     /// Scans the UTF-8 bytes: every byte of a non-ASCII scalar is at least 0x80, so a byte test
     /// rejects exactly the scalars up to 0x20 and 0x7F.
     static func isWebAddress(_ address: String) -> Bool {
-        let bytes = address.utf8
-        guard bytes.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { return false }
-        return startsIgnoringASCIICase(bytes, with: "http://") || startsIgnoringASCIICase(bytes, with: "https://")
+        var address = address
+        return address.withUTF8 { bytes in
+            bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F }
+                && (startsIgnoringASCIICase(bytes, with: "http://") || startsIgnoringASCIICase(bytes, with: "https://"))
+        }
     }
 
-    private static func startsIgnoringASCIICase(_ bytes: String.UTF8View, with prefix: StaticString) -> Bool {
+    private static func startsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool
+    {
         prefix.withUTF8Buffer { prefix in
-            bytes.count >= prefix.count
-                && zip(bytes, prefix).allSatisfy { byte, expected in
-                    (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected
-                }
+            guard bytes.count >= prefix.count else { return false }
+            for index in prefix.indices {
+                let byte = bytes[index]
+                if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != prefix[index] { return false }
+            }
+            return true
         }
     }
 }
