@@ -258,6 +258,64 @@ import Testing
         #expect(box.odooConfText == Self.configured)
     }
 
+    /// Python, which Odoo's own box runs, keeps the last of two equal keys and this parser the
+    /// first: such a call is refused as unreadable, whichever object names the key twice.
+    @Test(arguments: [
+        (
+            "/iot_drivers/save_credential",
+            "{\"params\": {\"db_uuid\": \"\(uuid)\", \"enterprise_code\": \"M1\", \"enterprise_code\": \"M2\"}}",
+            "enterprise_code"
+        ),
+        (
+            "/iot_drivers/save_credential",
+            "{\"params\": {\"db_uuid\": \"x\", \"db\\u005fuuid\": \"\(uuid)\", \"enterprise_code\": \"M1\"}}",
+            "db_uuid"
+        ),
+        (
+            "/iot_drivers/save_credential",
+            "{\"params\": {\"db_uuid\": \"\(uuid)\", \"enterprise_code\": \"M1\"}, \"params\": {}}",
+            "params"
+        ),
+        (
+            "/iot_drivers/save_credential",
+            "{\"id\": 1, \"id\": 2, \"params\": {\"db_uuid\": \"\(uuid)\", \"enterprise_code\": \"M1\"}}",
+            "id"
+        ),
+        ("/iot_drivers/clear_credential", "{\"jsonrpc\": \"2.0\", \"jsonrpc\": \"2.0\", \"params\": {}}", "jsonrpc"),
+        (
+            "/iot_drivers/log_levels_update",
+            "{\"params\": {\"name\": \"iot-logging-root\", \"value\": \"debug\", \"value\": \"error\"}}",
+            "value"
+        ),
+    ])
+    func callsNamingAKeyTwiceGetA400AndChangeNothing(_ path: String, _ body: String, _ key: String) throws {
+        let box = try InProcessBox(odooConf: Self.withCredentials)
+        let response = Self.call(box, path, body)
+        #expect(response.status == 400)
+        let answer = try Self.json(response)
+        #expect(answer["result"] == nil)
+        #expect(answer["id"] is NSNull, "an id named twice is not echoed either")
+        let error = try #require(answer["error"] as? [String: Any])
+        #expect(error["code"] as? Int == -32700)
+        let data = try #require(error["data"] as? [String: Any])
+        #expect((data["message"] as? String)?.contains("\"\(key)\" appears twice") == true, "\(data)")
+        #expect(response.headers["Access-Control-Allow-Origin"] == Self.odoo, "the caller's page can read why")
+        #expect(box.odooConfText == Self.withCredentials)
+        #expect(box.app.logLevel.current == .warning)
+    }
+
+    @Test func aKeyNamedTwiceIsShortenedInTheAnswer() throws {
+        let box = try InProcessBox(odooConf: Self.withCredentials)
+        let long = String(repeating: "k", count: 5000)
+        let response = Self.call(box, "/iot_drivers/clear_credential", "{\"params\": {\"\(long)\": 1, \"\(long)\": 2}}")
+        #expect(response.status == 400)
+        let error = try #require(try Self.json(response)["error"] as? [String: Any])
+        let message = try #require((error["data"] as? [String: Any])?["message"] as? String)
+        #expect(message.contains("\"\(String(repeating: "k", count: 64))…\" appears twice"), "\(message)")
+        #expect(message.utf8.count < 200)
+        #expect(box.odooConfText == Self.withCredentials)
+    }
+
     @Test(arguments: ["text/plain", "application/x-www-form-urlencoded", "application/jsonp", ""])
     func callsMustBeJSON(_ contentType: String) throws {
         let box = try InProcessBox(odooConf: Self.configured)

@@ -4,8 +4,8 @@ import HTTPCore
 ///
 /// Odoo reads `params` and echoes `id`; `jsonrpc` and `method` may be left out, as Odoo's own
 /// certificate request does. Everything else is refused with a clear message before any
-/// action runs: a body that is not JSON (400), members JSON-RPC does not define, params that
-/// are missing, unknown or not strings (a JSON-RPC `error`).
+/// action runs: a body that is not JSON or names a key twice in one object (400), members
+/// JSON-RPC does not define, params that are missing, unknown or not strings (a JSON-RPC `error`).
 enum JSONRPC {
     /// A refused call: what JSON-RPC 2.0 calls the error, and the HTTP status it travels with.
     struct Failure: Error, Equatable {
@@ -51,9 +51,14 @@ enum JSONRPC {
                     "send the call as Content-Type: application/json, not \(request.headers["Content-Type"] ?? "nothing")"
                 ))
         }
+        // A body that names a key twice reads differently here (first value) and in Python,
+        // which Odoo's own box runs (last value): which params were meant would be a guess.
         let parsed: JSONValue
         do {
-            parsed = try JSONValue(parsing: request.body)
+            parsed = try JSONValue(parsing: request.body, duplicateKeys: .refuse)
+        } catch let duplicate as JSONDuplicateKeyError {
+            let key = duplicate.key.count > 64 ? String(duplicate.key.prefix(64)) + "…" : duplicate.key
+            return .failure(.parse("the body is ambiguous JSON: \(JSONDuplicateKeyError(key: key))"))
         } catch {
             return .failure(.parse("the body is not valid JSON"))
         }
