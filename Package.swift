@@ -70,8 +70,13 @@ let package = Package(
         ),
         .testTarget(name: "SystemKitTests", dependencies: ["SystemKit"]),
         // HTTPCore's tests mint their TLS certificates with the sandbox's certificate authority.
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "CZlib", "Sandbox", "TestSupport"]),
-        .testTarget(name: "CertServiceTests", dependencies: ["CertService", "HTTPCore", "Sandbox", "TestSupport"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "Sandbox", "TestSupport"]),
+        .testTarget(
+            name: "CertServiceTests",
+            dependencies: [
+                "CertService", "HTTPCore", "SystemKit", "Sandbox", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The sandbox is checked against the product's own reading of the service's answers.
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "CertService", "HTTPCore", "TestSupport"]),
         .testTarget(name: "ViewsTests", dependencies: ["Views"]),
@@ -82,8 +87,8 @@ let package = Package(
         .testTarget(
             name: "HomepageServerTests",
             dependencies: [
-                "HomepageServer", "HTTPCore", "SystemKit", "BoxConfig", "CertService", "Sandbox", "Views",
-                "TestSupport",
+                "HomepageServer", "HTTPCore", "BoxConfig", "CertService", "Sandbox", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],
