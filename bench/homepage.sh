@@ -14,12 +14,13 @@
 #
 #   bench/homepage.sh                        # builds with --static-swift-stdlib first
 #   SOAK_MINUTES=1 ROUNDS=1 bench/homepage.sh
+#   IDLE_ONLY=1 bench/homepage.sh            # RSS idle and with idle connections only
 #   SKIP_BUILD=1 bench/homepage.sh           # reuse the existing release build
 #   BINARY=path/to/homepage-server bench/homepage.sh   # measure another build (e.g. an older one)
 #
 # Knobs: ROUNDS (3), DURATION (10s), CONNECTIONS (50), THREADS (1), SOAK_MINUTES (10),
 # SOAK_TOLERANCE_KB (1024), IDLE_CONNECTIONS (1000), STARTS (20), CALLGRIND_REQUESTS (2000),
-# SKIP_CALLGRIND=1.
+# SKIP_CALLGRIND=1, IDLE_ONLY=1 (stop after the idle figures and the idle connections).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -173,6 +174,17 @@ for target in nocert valid nginx; do
     rss_held[$target]=$((after - before))
     sleep 1
 done
+
+# IDLE_ONLY=1: the idle figures alone (a minute instead of twenty), for a change to the start.
+if [[ -n "${IDLE_ONLY:-}" ]]; then
+    missed=0
+    for target in nocert valid; do
+        echo "RSS idle ($target): $(mb "${rss_idle[$target]}") (nginx $(mb "${rss_idle[nginx]}"); target <= 12 MB)"
+        echo "RSS added by $IDLE_CONNECTIONS idle keep-alive connections ($target): $(mb "${rss_held[$target]}") (nginx $(mb "${rss_held[nginx]}"); target <= 8 MB)"
+        ((rss_idle[$target] <= 12 * 1024 && rss_held[$target] <= 8 * 1024)) || missed=1
+    done
+    exit "$missed"
+fi
 
 # Prints "requests/s p99-ms requests" for one wrk run.
 measure() {
