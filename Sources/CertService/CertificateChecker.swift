@@ -327,7 +327,7 @@ public final class CertificateChecker: Sendable {
             do {
                 response = try transport.post(url: configuration.provisioningURL, jsonBody: body)
             } catch {
-                let detail = error.detail.replacing(enterpriseCode, with: "[redacted]")
+                let detail = SecretRedaction.redacting(enterpriseCode, in: error.detail)
                 if configuration.retry.resendsAtOnce(after: error.cause, attempt: attempt) {
                     logger.info(
                         "certificate request did not reach the service (\(error.cause.summary)); sending it again")

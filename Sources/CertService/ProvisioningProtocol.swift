@@ -37,13 +37,14 @@ public enum ProvisioningProtocol {
         func noResult(_ cause: CertificateError.Cause, _ detail: String)
             -> Result<ProvisionedCertificate, CertificateError>
         {
-            .failure(CertificateError(cause, detail: redact(detail, secrets)))
+            .failure(CertificateError(cause, detail: SecretRedaction.redacting(secrets, in: detail)))
         }
         guard response.status == 200 else {
             var detail = "the certificate service answered HTTP \(response.status)"
             let excerpt = bodyExcerpt(response.body)
             if !excerpt.isEmpty { detail += ": \(excerpt)" }
-            return .failure(CertificateError(.httpStatus(response.status), detail: redact(detail, secrets)))
+            return .failure(
+                CertificateError(.httpStatus(response.status), detail: SecretRedaction.redacting(secrets, in: detail)))
         }
         // An answer that names a key twice reads differently here (first value) and in Python
         // (last value): which certificate, or whether an error, would be a guess.
@@ -148,30 +149,5 @@ public enum ProvisioningProtocol {
     private static func oneLine(_ text: String, limit: Int) -> String {
         let flat = text.prefix(limit).map { $0.isNewline || $0 == "\t" ? " " : String($0) }.joined()
         return String(flat.trimmingASCIIWhitespace()) + (text.count > limit ? "…" : "")
-    }
-
-    /// Replaces each secret's bytes, not its characters: a secret with a combining mark after it
-    /// (or a prepended mark before it) is another grapheme to `String`, yet the same bytes on a page.
-    /// A match of valid UTF-8 inside valid UTF-8 starts and ends on scalar boundaries, so the
-    /// result is valid UTF-8 again.
-    private static func redact(_ text: String, _ secrets: [String]) -> String {
-        let mask = Array("[redacted]".utf8)
-        var bytes = Array(text.utf8)
-        for secret in secrets.map({ Array($0.utf8) }) where !secret.isEmpty {
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count)
-            var index = 0
-            while index < bytes.count {
-                if bytes[index] == secret[0], bytes[index...].starts(with: secret) {
-                    output += mask
-                    index += secret.count
-                } else {
-                    output.append(bytes[index])
-                    index += 1
-                }
-            }
-            bytes = output
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

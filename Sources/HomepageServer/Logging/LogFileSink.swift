@@ -1,3 +1,4 @@
+import CertService
 import Glibc
 import Logging
 import Synchronization
@@ -73,9 +74,7 @@ final class LogFileSink: Sendable {
     func append(_ line: String, level: Logger.Level? = nil) {
         state.withLock { state in
             var text = Self.escapingControls(line)
-            for secret in state.secrets {
-                text = Self.redacting(secret, in: text)
-            }
+            text = SecretRedaction.redacting(state.secrets, in: text)
             // Cut after redacting, so a secret is never cut in half and left readable.
             if text.utf8.count > Self.maximumLineLength, text.unicodeScalars.count > Self.maximumLineLength {
                 text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(Self.maximumLineLength))) + " … [cut]"
@@ -122,39 +121,6 @@ final class LogFileSink: Sendable {
             }
         }
         return output
-    }
-
-    /// `text` with each occurrence of `secret`, left to right, replaced by `[redacted]`. The
-    /// secret is found by comparing UTF-8 bytes (a match starts and ends on a character's
-    /// encoding boundary, UTF-8 being self-synchronising), so its bytes are redacted wherever
-    /// they appear, also next to a combining mark, where `replacing`, which compares whole
-    /// characters, left them; and an ASCII secret (an enterprise code) needs no other pass, so
-    /// a box's first log line does not bring the string-processing library's code into memory.
-    /// A secret beyond ASCII may also be written in another normalisation form, which only
-    /// `replacing` finds: it gets both.
-    static func redacting(_ secret: String, in text: String) -> String {
-        let needle = Array(secret.utf8)
-        guard let first = needle.first else { return text }
-        var redacted = text
-        let haystack = Array(text.utf8)
-        var output: [UInt8] = []
-        var copied = 0
-        var index = 0
-        while index + needle.count <= haystack.count {
-            if haystack[index] == first, haystack[index..<index + needle.count].elementsEqual(needle) {
-                output.append(contentsOf: haystack[copied..<index])
-                output.append(contentsOf: "[redacted]".utf8)
-                index += needle.count
-                copied = index
-            } else {
-                index += 1
-            }
-        }
-        if copied > 0 {
-            output.append(contentsOf: haystack[copied...])
-            redacted = String(decoding: output, as: UTF8.self)
-        }
-        return needle.allSatisfy({ $0 < 0x80 }) ? redacted : redacted.replacing(secret, with: "[redacted]")
     }
 
     /// The lines in memory, oldest first.
