@@ -51,6 +51,10 @@ public final class EventLoop: @unchecked Sendable {
     /// Indexed by file descriptor, like `ae.c`'s event array: a lookup is one array access.
     private var handlers: [EventLoopFileHandler?] = []
     private var interests: [UInt32] = []
+    /// Indexed by file descriptor: when its handler was last given events (a count of
+    /// dispatches; 0 for never), so a turn serves the descriptor that waited longest first.
+    private var lastServed: [UInt64] = []
+    private var dispatchCount: UInt64 = 0
     private var timers = EventLoopTimerList()
 
     /// The monotonic time in milliseconds, read once per loop iteration.
@@ -106,9 +110,11 @@ public final class EventLoop: @unchecked Sendable {
             let grown = max(index + 1, handlers.count * 2, 64)
             handlers.append(contentsOf: repeatElement(nil, count: grown - handlers.count))
             interests.append(contentsOf: repeatElement(0, count: grown - interests.count))
+            lastServed.append(contentsOf: repeatElement(0, count: grown - lastServed.count))
         }
         handlers[index] = handler
         interests[index] = interest.rawValue
+        lastServed[index] = 0
     }
 
     /// Changes what `fd` is watched for; a no-op (no system call) when nothing changes.
@@ -182,6 +188,8 @@ public final class EventLoop: @unchecked Sendable {
         let capacity = 256
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
+        let order = UnsafeMutablePointer<(lastServed: UInt64, event: Int32)>.allocate(capacity: capacity)
+        defer { order.deallocate() }
         now = EventLoop.monotonicMilliseconds()
         while !stopRequested.load(ordering: .acquiring) {
             let timeout = timers.millisecondsUntilNext(now: now).map { Int32(min($0, 60_000)) } ?? -1
@@ -192,6 +200,7 @@ public final class EventLoop: @unchecked Sendable {
                 break
             }
             var wokenUp = false
+            var ready = 0
             for index in 0..<Int(count) {
                 let fd = events[index].data.fd
                 if fd == wakeFD {
@@ -199,8 +208,19 @@ public final class EventLoop: @unchecked Sendable {
                     continue
                 }
                 let slot = Int(fd)
-                guard slot < handlers.count, let handler = handlers[slot] else { continue }
-                handler.handleEvents(EventLoopEvents(rawValue: events[index].events))
+                guard slot < handlers.count, handlers[slot] != nil else { continue }
+                order[ready] = (lastServed[slot], Int32(index))
+                ready += 1
+            }
+            serveLongestWaitingFirst(order, count: ready)
+            for position in 0..<ready {
+                let event = events[Int(order[position].event)]
+                let slot = Int(event.data.fd)
+                // An earlier handler of this turn may have closed the descriptor.
+                guard let handler = handlers[slot] else { continue }
+                dispatchCount &+= 1
+                lastServed[slot] = dispatchCount
+                handler.handleEvents(EventLoopEvents(rawValue: event.events))
             }
             if wokenUp { runPendingTasks() }
             for id in timers.dueIDs(now: now) {
@@ -209,6 +229,32 @@ public final class EventLoop: @unchecked Sendable {
         }
         // Tasks queued after the last iteration still run, so no responder is lost silently.
         runPendingTasks()
+    }
+
+    /// Sorts one turn's ready descriptors by when each was last served, oldest first.
+    ///
+    /// Level-triggered epoll puts every descriptor it reports back on its ready list before it
+    /// returns, so the next turn lists them first, and after them a descriptor that became
+    /// ready while this turn was being dispatched, although its request is the older one.
+    /// Served in the kernel's order, such a request waits two turns instead of one: with 50
+    /// busy keep-alive connections, about one request in fifty, which is the p99 latency.
+    /// Edge-triggered epoll (nginx's) lists descriptors in the order they became ready; here
+    /// the least recently served goes first, which is that order for clients that answer at
+    /// the same pace. The list comes nearly sorted (a few late arrivals at its end), so an
+    /// insertion sort moves only those.
+    private func serveLongestWaitingFirst(
+        _ order: UnsafeMutablePointer<(lastServed: UInt64, event: Int32)>, count: Int
+    ) {
+        guard count > 1 else { return }
+        for next in 1..<count {
+            let item = order[next]
+            var position = next
+            while position > 0, order[position - 1].lastServed > item.lastServed {
+                order[position] = order[position - 1]
+                position -= 1
+            }
+            order[position] = item
+        }
     }
 
     private func runPendingTasks() {
