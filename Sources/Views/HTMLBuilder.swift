@@ -1,17 +1,34 @@
-/// One attribute of an element. The name must be a literal; the value is escaped on output.
+/// One attribute of an element. The name must be a literal; a value from a string is escaped
+/// on output.
 public struct HTMLAttribute: Sendable {
+    enum Value: Sendable {
+        case text(String)
+        /// Written as is: a literal of the view author's, which needs no escaping.
+        case literal(StaticString)
+        /// A boolean attribute such as `selected`.
+        case none
+    }
+
     let name: StaticString
-    /// Nil for a boolean attribute such as `selected`.
-    let value: String?
+    let value: Value
 
     public init(_ name: StaticString, _ value: String) {
         self.name = name
-        self.value = value
+        self.value = .text(value)
+    }
+
+    /// A value written into the page as it is, without the escaping scan, like `raw` markup.
+    /// It must hold none of the five characters escaping replaces (checked in debug builds), so
+    /// the page is the same as with the escaped form.
+    public init(_ name: StaticString, literal value: StaticString) {
+        assert(HTMLEscaping.needsNoEscaping(value), "an attribute literal holds a character to escape")
+        self.name = name
+        self.value = .literal(value)
     }
 
     private init(flag name: StaticString) {
         self.name = name
-        self.value = nil
+        self.value = .none
     }
 
     /// A boolean attribute (`required`, `selected`): present means true.
@@ -56,6 +73,26 @@ public struct HTMLBuilder: ~Copyable {
     /// Text content, escaped.
     public mutating func text(_ value: String) {
         HTMLEscaping.append(value, to: &self)
+    }
+
+    /// A whole number in decimal (digits need no escaping), without making a `String` of it.
+    public mutating func decimal(_ value: Int) {
+        // Written from its last digit into 24 bytes on the stack: room for 20 digits and a sign.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var index = buffer.count
+            var magnitude = value.magnitude
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                index -= 1
+                buffer[index] = UInt8(ascii: "-")
+            }
+            append(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[index...]))
+        }
     }
 
     // `open` is inlined so that the attribute array written at the call site does not
@@ -106,11 +143,19 @@ public struct HTMLBuilder: ~Copyable {
     private mutating func append(_ attribute: HTMLAttribute) {
         append(UInt8(ascii: " "))
         append(attribute.name)
-        if let value = attribute.value {
+        switch attribute.value {
+        case .text(let value):
             append(UInt8(ascii: "="))
             append(UInt8(ascii: "\""))
             HTMLEscaping.append(value, to: &self)
             append(UInt8(ascii: "\""))
+        case .literal(let value):
+            append(UInt8(ascii: "="))
+            append(UInt8(ascii: "\""))
+            append(value)
+            append(UInt8(ascii: "\""))
+        case .none:
+            break
         }
     }
 

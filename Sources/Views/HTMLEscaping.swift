@@ -8,6 +8,16 @@ public enum HTMLEscaping {
         return output.html
     }
 
+    /// Whether `literal` holds none of the five characters, so that it is its own escaped form.
+    static func needsNoEscaping(_ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { bytes in
+            !bytes.contains {
+                [UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'")]
+                    .contains($0)
+            }
+        }
+    }
+
     /// Appends the UTF-8 of `value` with the five characters escaped. Each of them is ASCII,
     /// and no byte of a multi-byte UTF-8 sequence is ASCII, so a byte scan finds them all and
     /// copies everything else unchanged, in runs.

@@ -1,31 +1,35 @@
 enum CertificateBannerView {
     /// With `checkNowToken`, the card ends with the "Check now" form (the settings page).
+    ///
+    /// Every page view writes the banner, so what depends only on the state (its classes, its
+    /// badge) is written from literals, and the facts go straight into the page: no string is
+    /// built or escaped for them.
     static func render(
         _ banner: CertificateBannerModel, showsPeriod: Bool, checkNowToken: String? = nil, into page: inout HTMLBuilder
     ) {
+        let state = banner.state
         page.open(
             "section",
             [
-                HTMLAttribute("class", "card banner banner-\(banner.state.rawValue)"),
-                HTMLAttribute("aria-labelledby", "certificate-title"), HTMLAttribute("id", "certificate-banner"),
-                HTMLAttribute("data-state", banner.state.rawValue),
-                HTMLAttribute("data-shows-period", showsPeriod ? "yes" : "no"),
+                HTMLAttribute("class", literal: sectionClass(state)),
+                HTMLAttribute("aria-labelledby", literal: "certificate-title"),
+                HTMLAttribute("id", literal: "certificate-banner"),
+                HTMLAttribute("data-state", literal: name(state)),
+                HTMLAttribute("data-shows-period", literal: showsPeriod ? "yes" : "no"),
             ])
         page.raw("<h2 id=\"certificate-title\">HTTPS certificate</h2>")
-        page.element("p", [HTMLAttribute("class", "banner-state")]) { page in
-            page.element(
-                "span", [HTMLAttribute("class", "badge badge-\(banner.state.rawValue)")], text: badge(banner.state))
-            page.raw(" ")
-            page.element("span", [HTMLAttribute("class", "banner-summary")]) { page in summary(banner, into: &page) }
-        }
-        var rows: [(String, String)] = []
-        rows.reserveCapacity(5)
-        if let subject = banner.subject { rows.append(("Subject", subject)) }
-        if showsPeriod, let from = banner.validFrom { rows.append(("Valid from", from)) }
-        if let until = banner.validUntil { rows.append(("Valid until", until)) }
-        if let lastCheck = banner.lastCheck { rows.append(("Last check", lastCheck)) }
-        if let nextRetry = banner.nextRetry { rows.append(("Next try", nextRetry)) }
-        DefinitionList.render(rows, into: &page)
+        page.raw("<p class=\"banner-state\">")
+        page.element("span", [HTMLAttribute("class", literal: badgeClass(state))]) { page in page.raw(badge(state)) }
+        page.raw(" <span class=\"banner-summary\">")
+        summary(banner, into: &page)
+        page.raw("</span></p>")
+        var facts = DefinitionList()
+        facts.row("Subject", banner.subject, into: &page)
+        if showsPeriod { facts.row("Valid from", banner.validFrom, into: &page) }
+        facts.row("Valid until", banner.validUntil, into: &page)
+        facts.row("Last check", banner.lastCheck, into: &page)
+        facts.row("Next try", banner.nextRetry, into: &page)
+        facts.end(into: &page)
         if let checkNowToken {
             FormField.openForm(action: "/certificate/check", csrfToken: checkNowToken, into: &page)
             page.raw("<p class=\"card-actions\">")
@@ -35,7 +39,40 @@ enum CertificateBannerView {
         page.close("section")
     }
 
-    static func badge(_ state: CertificateBannerModel.State) -> String {
+    /// The state's name, its raw value (`valid`, `expiring`, ...), as a literal.
+    static func name(_ state: CertificateBannerModel.State) -> StaticString {
+        switch state {
+        case .valid: return "valid"
+        case .expiring: return "expiring"
+        case .missing: return "missing"
+        case .checking: return "checking"
+        case .error: return "error"
+        }
+    }
+
+    /// `card banner banner-` + the state's name.
+    static func sectionClass(_ state: CertificateBannerModel.State) -> StaticString {
+        switch state {
+        case .valid: return "card banner banner-valid"
+        case .expiring: return "card banner banner-expiring"
+        case .missing: return "card banner banner-missing"
+        case .checking: return "card banner banner-checking"
+        case .error: return "card banner banner-error"
+        }
+    }
+
+    /// `badge badge-` + the state's name.
+    static func badgeClass(_ state: CertificateBannerModel.State) -> StaticString {
+        switch state {
+        case .valid: return "badge badge-valid"
+        case .expiring: return "badge badge-expiring"
+        case .missing: return "badge badge-missing"
+        case .checking: return "badge badge-checking"
+        case .error: return "badge badge-error"
+        }
+    }
+
+    static func badge(_ state: CertificateBannerModel.State) -> StaticString {
         switch state {
         case .valid: return "Valid"
         case .expiring: return "Expiring"
@@ -51,13 +88,13 @@ enum CertificateBannerView {
             page.raw("The box serves its pages over HTTPS.")
             if let days = banner.daysLeft {
                 page.raw(" ")
-                page.text(daysText(days))
+                writeDays(days, into: &page)
                 page.raw(" left.")
             }
         case .expiring:
             if let days = banner.daysLeft {
                 page.raw("Only ")
-                page.text(daysText(days))
+                writeDays(days, into: &page)
                 page.raw(" left; ")
             }
             page.raw("the box renews the certificate automatically.")
@@ -70,20 +107,32 @@ enum CertificateBannerView {
         }
     }
 
-    private static func daysText(_ days: Int) -> String {
-        days == 1 ? "1 day" : "\(days) days"
+    /// `1 day`, `12 days`.
+    private static func writeDays(_ days: Int, into page: inout HTMLBuilder) {
+        page.decimal(days)
+        page.raw(days == 1 ? " day" : " days")
     }
 }
 
-/// A `<dl>` of label/value pairs, the layout of every fact list on the pages.
-enum DefinitionList {
-    static func render(_ rows: [(String, String)], into page: inout HTMLBuilder) {
-        guard !rows.isEmpty else { return }
-        page.open("dl", [HTMLAttribute("class", "facts")])
-        for (label, value) in rows {
-            page.element("dt", text: label)
-            page.element("dd", text: value)
+/// A `<dl>` of label/value pairs, the layout of every fact list on the pages, written row by
+/// row: the first row opens it, so a list without rows writes nothing.
+struct DefinitionList: ~Copyable {
+    private var isOpen = false
+
+    /// A row, when there is a value.
+    mutating func row(_ label: StaticString, _ value: String?, into page: inout HTMLBuilder) {
+        guard let value else { return }
+        if !isOpen {
+            page.raw("<dl class=\"facts\">")
+            isOpen = true
         }
-        page.close("dl")
+        page.raw("<dt>")
+        page.raw(label)
+        page.raw("</dt>")
+        page.element("dd", text: value)
+    }
+
+    consuming func end(into page: inout HTMLBuilder) {
+        if isOpen { page.close("dl") }
     }
 }
