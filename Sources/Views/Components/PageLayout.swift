@@ -7,6 +7,20 @@ enum PageLayout {
         title: String, refreshSecondsWithoutScript: Int? = nil, showsSettingsLink: Bool = true,
         content: (inout HTMLBuilder) -> Void
     ) -> [UInt8] {
+        var page = start(
+            title: title, refreshSecondsWithoutScript: refreshSecondsWithoutScript, showsSettingsLink: showsSettingsLink
+        )
+        content(&page)
+        return finish(page)
+    }
+
+    /// The frame up to the start of `main`'s content. The title is `title`, escaped, then
+    /// `titleSuffix`. A page that calls `start` and `finish` itself writes its content without
+    /// a closure: a closure that reads the page's model is given a copy of the whole model.
+    static func start(
+        title: String, titleSuffix: StaticString = "", refreshSecondsWithoutScript: Int? = nil,
+        showsSettingsLink: Bool = true
+    ) -> HTMLBuilder {
         var page = HTMLBuilder()
         page.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         page.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -19,7 +33,10 @@ enum PageLayout {
                 [HTMLAttribute("http-equiv", "refresh"), HTMLAttribute("content", String(refreshSecondsWithoutScript))])
             page.raw("</noscript>\n")
         }
-        page.element("title", text: title)
+        page.raw("<title>")
+        page.text(title)
+        page.raw(titleSuffix)
+        page.raw("</title>")
         page.raw("\n<link rel=\"stylesheet\" href=\"/static/css/homepage.css\">\n")
         page.raw("<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n</head>\n<body>\n")
         page.raw("<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n")
@@ -31,7 +48,11 @@ enum PageLayout {
             page.raw("<img src=\"/static/img/cogs.svg\" alt=\"\" width=\"24\" height=\"24\"></a>")
         }
         page.raw("</div></header>\n<main id=\"main\" class=\"container\">\n")
-        content(&page)
+        return page
+    }
+
+    /// The end of the frame, and the page's bytes.
+    static func finish(_ page: consuming HTMLBuilder) -> [UInt8] {
         page.raw("\n</main>\n</body>\n</html>\n")
         return page.bytes
     }

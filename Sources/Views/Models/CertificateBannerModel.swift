@@ -13,6 +13,7 @@ public struct CertificateBannerModel: Sendable, Equatable {
     public var lastCheck: String?
     public var nextRetry: String?
 
+    @inlinable
     public init(
         state: State, subject: String? = nil, validFrom: String? = nil, validUntil: String? = nil,
         daysLeft: Int? = nil, lastCheck: String? = nil, nextRetry: String? = nil

@@ -8,6 +8,7 @@ public struct ErrorBoxModel: Sendable, Equatable {
     /// Steps to take, in order.
     public var advice: [String]
 
+    @inlinable
     public init(displayCode: String, detail: String? = nil, meaning: String, advice: [String] = []) {
         self.displayCode = displayCode
         self.detail = detail

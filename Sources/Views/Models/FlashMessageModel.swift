@@ -7,6 +7,7 @@ public struct FlashMessageModel: Sendable, Equatable {
     public var kind: Kind
     public var text: String
 
+    @inlinable
     public init(kind: Kind, text: String) {
         self.kind = kind
         self.text = text

@@ -21,6 +21,7 @@ public struct HomepageModel: Sendable, Equatable {
     /// Over HTTP once the HTTPS address is known: the in-browser reachability check.
     public var reachability: ReachabilityCheckModel?
 
+    @inlinable
     public init(
         identifier: String, ipAddress: String, macAddress: String, version: String, serverURL: String? = nil,
         httpsURL: String? = nil, certificate: CertificateBannerModel, errorBox: ErrorBoxModel? = nil,

@@ -8,6 +8,7 @@ public struct DNSCheckModel: Sendable, Equatable {
     public var expectedAddress: String
     public var checkedAt: String
 
+    @inlinable
     public init(state: String, name: String, addresses: [String], expectedAddress: String, checkedAt: String) {
         self.state = state
         self.name = name
@@ -25,6 +26,7 @@ public struct ReachabilityCheckModel: Sendable, Equatable {
     public var httpsURL: String
     public var pingURL: String
 
+    @inlinable
     public init(httpsURL: String, pingURL: String) {
         self.httpsURL = httpsURL
         self.pingURL = pingURL

@@ -22,6 +22,7 @@ public struct SettingsModel: Sendable, Equatable {
     /// A check is running: the page says so and reloads itself until it ends.
     public var isChecking: Bool
 
+    @inlinable
     public init(
         certificate: CertificateBannerModel, errorBox: ErrorBoxModel? = nil, serverURL: String? = nil,
         dbUUID: String? = nil, storedEnterpriseCode: String? = nil, logLevel: String, logLevels: [String],

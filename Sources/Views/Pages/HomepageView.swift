@@ -4,35 +4,34 @@ public enum HomepageView {
     static let checkingRefreshSeconds = 2
 
     public static func render(_ model: HomepageModel) -> [UInt8] {
-        PageLayout.render(
-            title: "\(model.identifier) · IoT Box",
-            refreshSecondsWithoutScript: model.isChecking ? checkingRefreshSeconds : nil
-        ) { page in
-            page.element("h1", text: model.identifier)
-            FlashMessageView.render(model.flash, into: &page)
-            if model.isChecking {
-                // The homepage has no form: without script it may reload itself.
-                CheckingNoticeView.render(pagePath: "/", reloadsWithoutScript: true, into: &page)
-            }
-            if !model.isSecure, let httpsURL = model.httpsURL {
-                page.element("p", [HTMLAttribute("class", "https-callout")]) { page in
-                    page.element("a", [HTMLAttribute("class", "button"), HTMLAttribute("href", httpsURL)]) { page in
-                        page.raw("Open the secure page (HTTPS)")
-                    }
-                    page.raw(" ")
-                    page.element("span", [HTMLAttribute("class", "https-url")], text: httpsURL)
-                }
-                renderReachability(model.reachability, into: &page)
-            }
-            renderDNSCheck(model.dnsCheck, into: &page)
-            if (!model.isSecure && model.httpsURL != nil) || model.dnsCheck.map({ !$0.isOK }) == true {
-                renderDNSAdvice(into: &page)
-            }
-            ErrorBoxView.render(model.errorBox, into: &page)
-            renderBoxCard(model, into: &page)
-            CertificateBannerView.render(model.certificate, showsPeriod: true, into: &page)
-            renderSandbox(model.sandbox, into: &page)
+        var page = PageLayout.start(
+            title: model.identifier, titleSuffix: " · IoT Box",
+            refreshSecondsWithoutScript: model.isChecking ? checkingRefreshSeconds : nil)
+        page.element("h1", text: model.identifier)
+        FlashMessageView.render(model.flash, into: &page)
+        if model.isChecking {
+            // The homepage has no form: without script it may reload itself.
+            CheckingNoticeView.render(pagePath: "/", reloadsWithoutScript: true, into: &page)
         }
+        if !model.isSecure, let httpsURL = model.httpsURL {
+            page.element("p", [HTMLAttribute("class", "https-callout")]) { page in
+                page.element("a", [HTMLAttribute("class", "button"), HTMLAttribute("href", httpsURL)]) { page in
+                    page.raw("Open the secure page (HTTPS)")
+                }
+                page.raw(" ")
+                page.element("span", [HTMLAttribute("class", "https-url")], text: httpsURL)
+            }
+            renderReachability(model.reachability, into: &page)
+        }
+        renderDNSCheck(model.dnsCheck, into: &page)
+        if (!model.isSecure && model.httpsURL != nil) || model.dnsCheck.map({ !$0.isOK }) == true {
+            renderDNSAdvice(into: &page)
+        }
+        ErrorBoxView.render(model.errorBox, into: &page)
+        renderBoxCard(model, into: &page)
+        CertificateBannerView.render(model.certificate, showsPeriod: true, into: &page)
+        renderSandbox(model.sandbox, into: &page)
+        return PageLayout.finish(page)
     }
 
     /// Odoo's documentation for a box that opens by IP but not by its odoo-iot.com name: the
@@ -104,22 +103,20 @@ public enum HomepageView {
         page.element("dd", text: model.macAddress)
         page.element("dt", text: "Version")
         page.element("dd", text: model.version)
-        page.element("dt", text: "Odoo server")
-        page.element("dd") { page in
-            if let serverURL = model.serverURL {
-                WebLink.render(serverURL, into: &page)
-            } else {
-                page.raw("Not connected · <a href=\"/settings#server-title\">Connect</a>")
-            }
+        // Written without `element`'s closure, which would be given a copy of the whole model.
+        page.raw("<dt>Odoo server</dt><dd>")
+        if let serverURL = model.serverURL {
+            WebLink.render(serverURL, into: &page)
+        } else {
+            page.raw("Not connected · <a href=\"/settings#server-title\">Connect</a>")
         }
-        page.element("dt", text: "HTTPS address")
-        page.element("dd") { page in
-            if let httpsURL = model.httpsURL {
-                WebLink.render(httpsURL, into: &page)
-            } else {
-                page.raw("Not yet known")
-            }
+        page.raw("</dd><dt>HTTPS address</dt><dd>")
+        if let httpsURL = model.httpsURL {
+            WebLink.render(httpsURL, into: &page)
+        } else {
+            page.raw("Not yet known")
         }
+        page.raw("</dd>")
         page.close("dl")
         page.raw("</section>")
     }
