@@ -27,6 +27,20 @@ import Testing
         #expect(!policy.allows(hostHeader: host))
     }
 
+    /// The box's own addresses may carry a zone (`fe80::1%eth0`, from the interface list), of
+    /// any length: the address is read up to it. Hosts name no zone (RFC 9110), and an address
+    /// longer than any real one is refused, not cut.
+    @Test func anAddressIsReadUpToItsZoneAndNoLongerThanARealOne() {
+        let zoned = HostPolicy(
+            addresses: ["fe80::2%eth0", "fe80::3%" + String(repeating: "z", count: 80)], hostName: nil,
+            certificateSubject: nil)
+        #expect(zoned.allows(hostHeader: "[fe80::2]:8069"))
+        #expect(zoned.allows(hostHeader: "[fe80:0000::3]"))
+        #expect(policy.allows(hostHeader: "[0000:0000:0000:0000:0000:0000:0000:0001]"))
+        #expect(!policy.allows(hostHeader: "[0000:0000:0000:0000:0000:0000:0000:0000:0000:0001]"))
+        #expect(!policy.allows(hostHeader: "[::ffff:127.0.0.1]"))
+    }
+
     @Test func missingHostIsRefused() {
         #expect(!policy.allows(hostHeader: nil))
     }

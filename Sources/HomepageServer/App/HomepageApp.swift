@@ -71,6 +71,25 @@ final class HomepageApp: Sendable {
         return (CertificateStatus.httpsURL(host: name, port: served.port), name)
     }
 
+    /// Whether `authority` names this box (`HostPolicy`). An address is checked against the
+    /// policy of the current machine facts as it is, inside the lock: it does not depend on the
+    /// certificate, so neither the served subject nor the checker's status is read for it.
+    func allowsHost(_ authority: HostAndPort?) -> Bool {
+        guard let authority else { return false }
+        switch authority.kind {
+        case .ipv4, .ipv6:
+            let generation = machineWatcher.generation
+            let answer = hostPolicyCache.withLock { cache -> Bool? in
+                guard let cache, cache.generation == generation else { return nil }
+                return cache.policy.allows(authority)
+            }
+            if let answer { return answer }
+        case .registeredName:
+            break
+        }
+        return hostPolicy.allows(authority)
+    }
+
     /// Host policy for the current certificate domain and addresses; rebuilt only when the
     /// subject or the machine facts change.
     var hostPolicy: HostPolicy {

@@ -55,7 +55,7 @@ struct HostGuard: HTTPHandler {
         // it is served as the box's own address; the parser leaves `authority` nil only then.
         // No browser does this, so it opens nothing to a DNS-rebinding page.
         let namesNoHost = request.authority == nil && request.version == .http1_0
-        guard namesNoHost || app.hostPolicy.allows(request.authority) else {
+        guard namesNoHost || app.allowsHost(request.authority) else {
             return .response(
                 PageHandlers.errorPage(
                     421, "Misdirected request",

@@ -21,6 +21,9 @@ final class MachineWatcher: Sendable {
 
     var current: MachineInfo { state.withLock { $0.info } }
 
+    /// Bumped on every change of the facts.
+    var generation: Int { state.withLock { $0.generation } }
+
     /// The facts with the generation they belong to, read together.
     var snapshot: (info: MachineInfo, generation: Int) { state.withLock { ($0.info, $0.generation) } }
 

@@ -13,8 +13,15 @@ import HTTPCore
 /// or `*.odoo-iot.com` (from a careless or hostile CA) would otherwise accept every name under
 /// a public suffix, or every other box's, and reopen DNS rebinding.
 struct HostPolicy: Sendable, Equatable {
-    /// Binary forms of the box's addresses, so `::1` and `0:0:0:0:0:0:0:1` compare equal.
-    private let addresses: Set<[UInt8]>
+    /// An IPv4 or IPv6 address in binary, so `::1` and `0:0:0:0:0:0:0:1` compare equal. A value,
+    /// not an array of bytes: the check runs on every request and allocates nothing.
+    struct BinaryAddress: Hashable, Sendable {
+        var family: Int32
+        var high: UInt64
+        var low: UInt64
+    }
+
+    private let addresses: Set<BinaryAddress>
     private let hostName: String?
     /// The certificate subject without `*.`, lowercased, e.g. `abcd1234.odoo-iot.com`; nil
     /// when it has fewer than `minimumDomainLabels` labels.
@@ -60,17 +67,33 @@ struct HostPolicy: Sendable, Equatable {
         return lowered
     }
 
-    private static func binaryAddress(_ text: some StringProtocol) -> [UInt8]? {
-        // A zone (`fe80::1%eth0`) does not change which address it is.
-        let address = String(decoding: text.utf8.prefix { $0 != UInt8(ascii: "%") }, as: UTF8.self)
-        return address.withCString { text in
+    private static func binaryAddress(_ text: some StringProtocol) -> BinaryAddress? {
+        // `inet_pton` reads a C string: the text up to a zone (`fe80::1%eth0`: the zone does not
+        // change which address it is), copied to the stack. 46 bytes hold the longest address.
+        let capacity = 48
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer -> BinaryAddress? in
+            var count = 0
+            for byte in text.utf8 {
+                if byte == UInt8(ascii: "%") { break }
+                guard count < capacity - 1 else { return nil }
+                buffer[count] = CChar(bitPattern: byte)
+                count += 1
+            }
+            buffer[count] = 0
+            let cString = buffer.baseAddress!
             var v4 = in_addr()
-            if inet_pton(AF_INET, text, &v4) == 1 {
-                return withUnsafeBytes(of: v4) { Array($0) }
+            if inet_pton(AF_INET, cString, &v4) == 1 {
+                return BinaryAddress(family: AF_INET, high: 0, low: UInt64(v4.s_addr))
             }
             var v6 = in6_addr()
-            if inet_pton(AF_INET6, text, &v6) == 1 {
-                return withUnsafeBytes(of: v6) { Array($0) }
+            if inet_pton(AF_INET6, cString, &v6) == 1 {
+                let (high, low) = withUnsafeBytes(of: v6) {
+                    (
+                        $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                        $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    )
+                }
+                return BinaryAddress(family: AF_INET6, high: high, low: low)
             }
             return nil
         }
