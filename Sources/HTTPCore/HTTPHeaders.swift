@@ -22,10 +22,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// The first value of `name`, or nil.
     public subscript(name: String) -> String? {
-        for field in storage where field.name.equalsIgnoringASCIICase(name) {
-            return field.value
-        }
-        return nil
+        firstIndex(of: name).map { storage[$0].value }
     }
 
     /// Every value of `name`, in order.
@@ -33,7 +30,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         storage.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
     }
 
-    public func contains(_ name: String) -> Bool { self[name] != nil }
+    public func contains(_ name: String) -> Bool { firstIndex(of: name) != nil }
 
     public mutating func add(_ name: String, _ value: String) {
         storage.append((name: name, value: value))
@@ -51,12 +48,51 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// Whether a comma-separated field such as `Connection` lists `token` (case-insensitive).
     public func hasToken(_ token: String, in name: String) -> Bool {
-        for field in storage where field.name.equalsIgnoringASCIICase(name) {
-            for part in field.value.split(separator: ",") {
-                if part.trimmingASCIIWhitespace().equalsIgnoringASCIICase(token) { return true }
+        withFields { fields in
+            for index in fields.indices where fields[index].name.equalsIgnoringASCIICase(name) {
+                if Self.list(fields[index].value, contains: token) { return true }
             }
+            return false
         }
-        return false
+    }
+
+    /// Reads the fields in place: looking a name up this way copies no field (a `for` loop over
+    /// the headers retains and releases both strings of every field it passes).
+    func withFields<Result>(_ body: (UnsafeBufferPointer<Field>) -> Result) -> Result {
+        storage.withUnsafeBufferPointer(body)
+    }
+
+    private func firstIndex(of name: String) -> Int? {
+        withFields { fields in
+            for index in fields.indices where fields[index].name.equalsIgnoringASCIICase(name) { return index }
+            return nil
+        }
+    }
+
+    /// Whether the comma-separated `list` has an element equal to `token` once the spaces and
+    /// tabs around it are cut, ignoring ASCII case. Scans the bytes; allocates nothing.
+    private static func list(_ list: String, contains token: String) -> Bool {
+        let scanned = list.utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var low = start
+                var high = end
+                while low < high, bytes[low] == UInt8(ascii: " ") || bytes[low] == UInt8(ascii: "\t") { low += 1 }
+                while high > low, bytes[high - 1] == UInt8(ascii: " ") || bytes[high - 1] == UInt8(ascii: "\t") {
+                    high -= 1
+                }
+                if UnsafeBufferPointer(rebasing: bytes[low..<high]).elementsEqual(
+                    token.utf8, by: asciiCaseInsensitiveEqual)
+                {
+                    return true
+                }
+                start = end + 1
+            }
+            return false
+        }
+        return scanned ?? Self.list(String(decoding: Array(list.utf8), as: UTF8.self), contains: token)
     }
 
     public func makeIterator() -> IndexingIterator<[Field]> { storage.makeIterator() }
