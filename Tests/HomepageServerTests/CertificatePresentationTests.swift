@@ -27,6 +27,25 @@ import Testing
                 == "1970-01-01 00:00:00 UTC")
     }
 
+    /// The dates written last are kept under their whole second and whether seconds are shown:
+    /// whatever the order, more dates than are kept, and the same second with and without
+    /// seconds, each text is the one written anew.
+    @Test func keptDatesAreAlwaysTheDateAsked() {
+        let base = 1_795_687_230
+        var asked: [(Int, Bool)] = []
+        for offset in [0, 1, 59, 60, 3_600, 86_400, 0, 1, 31_536_000, -1, 0, 59, 61, 120, 7, 0, 3_600] {
+            asked.append((base + offset, false))
+            asked.append((base + offset, true))
+        }
+        for (seconds, showsSeconds) in asked + asked.reversed() {
+            let shown = CertificatePresentation.displayDate(
+                Date(timeIntervalSince1970: Double(seconds)), seconds: showsSeconds)
+            #expect(shown == CertificatePresentation.formatDate(epochSeconds: seconds, showsSeconds: showsSeconds))
+        }
+        #expect(CertificatePresentation.displayDate(Date(timeIntervalSince1970: 59.9)) == "1970-01-01 00:00 UTC")
+        #expect(CertificatePresentation.displayDate(Date(timeIntervalSince1970: 60)) == "1970-01-01 00:01 UTC")
+    }
+
     /// The detail is the certificate service's own text: a page shows a bounded excerpt of it,
     /// whatever the service sent.
     @Test func aHugeServiceMessageIsShownAsAnExcerpt() throws {
