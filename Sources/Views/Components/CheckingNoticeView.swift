@@ -7,10 +7,14 @@ enum CheckingNoticeView {
     static func render(pagePath: String, reloadsWithoutScript: Bool, into page: inout HTMLBuilder) {
         page.open(
             "p",
-            [HTMLAttribute("class", "notice"), HTMLAttribute("role", "status"), HTMLAttribute("id", "check-notice")])
+            [
+                HTMLAttribute("class", literal: "notice"), HTMLAttribute("role", literal: "status"),
+                HTMLAttribute("id", literal: "check-notice"),
+            ])
         page.raw("<span class=\"check-notice-text\">Checking the certificate… ")
         page.raw(reloadsWithoutScript ? "this page refreshes by itself.</span> " : "</span>")
-        page.element("a", [HTMLAttribute("class", "check-notice-refresh"), HTMLAttribute("href", pagePath)]) { page in
+        page.element("a", [HTMLAttribute("class", literal: "check-notice-refresh"), HTMLAttribute("href", pagePath)]) {
+            page in
             page.raw("Refresh to see the result")
         }
         page.close("p")

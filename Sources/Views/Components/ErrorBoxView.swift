@@ -4,12 +4,12 @@ enum ErrorBoxView {
         guard let error else { return }
         page.raw("<section class=\"card error-box\" role=\"alert\" aria-labelledby=\"error-title\">")
         page.raw("<h2 id=\"error-title\">Certificate error</h2>")
-        page.element("p", [HTMLAttribute("class", "error-code")]) { page in
+        page.element("p", [HTMLAttribute("class", literal: "error-code")]) { page in
             page.element("code", text: error.displayCode)
         }
         page.element("p", text: error.meaning)
         if let detail = error.detail, !detail.isEmpty {
-            page.element("p", [HTMLAttribute("class", "error-detail")]) { page in
+            page.element("p", [HTMLAttribute("class", literal: "error-detail")]) { page in
                 page.raw("<strong>Details:</strong> ")
                 page.text(detail)
             }

@@ -5,10 +5,13 @@ enum FlashMessageView {
         switch flash.kind {
         case .success:
             page.element(
-                "p", [HTMLAttribute("class", "flash flash-success"), HTMLAttribute("role", "status")], text: flash.text)
+                "p",
+                [HTMLAttribute("class", literal: "flash flash-success"), HTMLAttribute("role", literal: "status")],
+                text: flash.text)
         case .failure:
             page.element(
-                "p", [HTMLAttribute("class", "flash flash-failure"), HTMLAttribute("role", "alert")], text: flash.text)
+                "p", [HTMLAttribute("class", literal: "flash flash-failure"), HTMLAttribute("role", literal: "alert")],
+                text: flash.text)
         }
     }
 }

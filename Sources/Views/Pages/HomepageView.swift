@@ -14,12 +14,13 @@ public enum HomepageView {
             CheckingNoticeView.render(pagePath: "/", reloadsWithoutScript: true, into: &page)
         }
         if !model.isSecure, let httpsURL = model.httpsURL {
-            page.element("p", [HTMLAttribute("class", "https-callout")]) { page in
-                page.element("a", [HTMLAttribute("class", "button"), HTMLAttribute("href", httpsURL)]) { page in
+            page.element("p", [HTMLAttribute("class", literal: "https-callout")]) { page in
+                page.element("a", [HTMLAttribute("class", literal: "button"), HTMLAttribute("href", httpsURL)]) {
+                    page in
                     page.raw("Open the secure page (HTTPS)")
                 }
                 page.raw(" ")
-                page.element("span", [HTMLAttribute("class", "https-url")], text: httpsURL)
+                page.element("span", [HTMLAttribute("class", literal: "https-url")], text: httpsURL)
             }
             renderReachability(model.reachability, into: &page)
         }
@@ -53,8 +54,8 @@ public enum HomepageView {
         page.element(
             "p",
             [
-                HTMLAttribute("id", "reachability"), HTMLAttribute("class", "reachability"),
-                HTMLAttribute("role", "status"), HTMLAttribute("data-ping-url", reachability.pingURL),
+                HTMLAttribute("id", literal: "reachability"), HTMLAttribute("class", literal: "reachability"),
+                HTMLAttribute("role", literal: "status"), HTMLAttribute("data-ping-url", reachability.pingURL),
                 HTMLAttribute("data-https-url", reachability.httpsURL),
             ]
         ) { page in
@@ -67,7 +68,8 @@ public enum HomepageView {
     /// The box's own lookup of its HTTPS name; said only when something is wrong.
     private static func renderDNSCheck(_ check: DNSCheckModel?, into page: inout HTMLBuilder) {
         guard let check, !check.isOK else { return }
-        page.open("section", [HTMLAttribute("class", "card dns-check"), HTMLAttribute("id", "dns-check")])
+        page.open(
+            "section", [HTMLAttribute("class", literal: "card dns-check"), HTMLAttribute("id", literal: "dns-check")])
         page.raw("<h2>The box's DNS check</h2>")
         page.element("p") { page in
             page.raw("The box looked up its secure address ")
@@ -94,15 +96,15 @@ public enum HomepageView {
 
     private static func renderBoxCard(_ model: HomepageModel, into page: inout HTMLBuilder) {
         page.raw("<section class=\"card\" aria-labelledby=\"box-title\"><h2 id=\"box-title\">This box</h2>")
-        page.open("dl", [HTMLAttribute("class", "facts")])
-        page.element("dt", text: "Name")
-        page.element("dd", text: model.identifier)
-        page.element("dt", text: "IP address")
-        page.element("dd", text: model.ipAddress)
-        page.element("dt", text: "MAC address")
-        page.element("dd", text: model.macAddress)
-        page.element("dt", text: "Version")
-        page.element("dd", text: model.version)
+        page.raw("<dl class=\"facts\"><dt>Name</dt><dd>")
+        page.text(model.identifier)
+        page.raw("</dd><dt>IP address</dt><dd>")
+        page.text(model.ipAddress)
+        page.raw("</dd><dt>MAC address</dt><dd>")
+        page.text(model.macAddress)
+        page.raw("</dd><dt>Version</dt><dd>")
+        page.text(model.version)
+        page.raw("</dd>")
         // Written without `element`'s closure, which would be given a copy of the whole model.
         page.raw("<dt>Odoo server</dt><dd>")
         if let serverURL = model.serverURL {
