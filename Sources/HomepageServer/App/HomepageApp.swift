@@ -65,10 +65,36 @@ final class HomepageApp: Sendable {
 
     /// The HTTPS URL and its host name, or nil while nothing is served (or no name can be formed).
     static func httpsAddress(ipAddress: String, served: HTTPSListener.Served?) -> (url: String, name: String)? {
-        guard let served, let subject = served.subject,
-            let name = CertificateStatus.httpsHost(ipAddress: ipAddress, subject: subject)
-        else { return nil }
-        return (CertificateStatus.httpsURL(host: name, port: served.port), name)
+        guard let served, let subject = served.subject else { return nil }
+        let inputs = HTTPSAddressInputs(ipAddress: ipAddress, subject: subject, port: served.port)
+        let kept = lastHTTPSAddress.withLock { last in last.flatMap { $0.inputs == inputs ? $0 : nil } }
+        if let kept { return kept.address }
+        let address = formHTTPSAddress(inputs)
+        lastHTTPSAddress.withLock { $0 = (inputs, address) }
+        return address
+    }
+
+    /// What the HTTPS address is made from.
+    struct HTTPSAddressInputs: Equatable {
+        var ipAddress: String
+        var subject: String
+        var port: Int
+    }
+
+    /// The address formed last, under everything it is made from. Every homepage view shows
+    /// it, and forming it (the subject's check, the dashed address, the URL) costs about 2 400
+    /// instructions; comparing the inputs, which are the same strings each time until the
+    /// address or certificate changes, costs a few dozen. Another address, subject or port is
+    /// other inputs, so it is never the address of an earlier state.
+    private static let lastHTTPSAddress = Mutex<(inputs: HTTPSAddressInputs, address: (url: String, name: String)?)?>(
+        nil)
+
+    /// `httpsAddress`'s answer, formed anew.
+    static func formHTTPSAddress(_ inputs: HTTPSAddressInputs) -> (url: String, name: String)? {
+        guard let name = CertificateStatus.httpsHost(ipAddress: inputs.ipAddress, subject: inputs.subject) else {
+            return nil
+        }
+        return (CertificateStatus.httpsURL(host: name, port: inputs.port), name)
     }
 
     /// Whether `authority` names this box (`HostPolicy`). An address is checked against the
