@@ -65,11 +65,22 @@ final class HTTP1Session: EventLoopFileHandler {
     var headStartedAt: UInt64?
     var bodyStartedAt: UInt64?
 
+    // The configuration's limits that each request reads, copied once: reaching the
+    // configuration through the unowned worker takes a strong retain and two releases, and
+    // `hasRoom` is asked several times per request.
+    private let maxPipelinedRequests: Int
+    private let maxBufferedAnswerBytes: Int
+    private let maxRequestsPerConnection: Int
+
     init(channel: ConnectionChannel, worker: ServerWorker) {
         self.channel = channel
         self.worker = worker
-        parser = HTTPRequestParser(limits: worker.context.configuration.parserLimits)
+        let configuration = worker.context.configuration
+        parser = HTTPRequestParser(limits: configuration.parserLimits)
         acceptedAt = worker.loop.now
+        maxPipelinedRequests = configuration.maxPipelinedRequests
+        maxBufferedAnswerBytes = configuration.maxBufferedAnswerBytes
+        maxRequestsPerConnection = configuration.maxRequestsPerConnection
     }
 
     /// Called once, right after the connection is registered with the loop.
@@ -126,9 +137,7 @@ final class HTTP1Session: EventLoopFileHandler {
     /// The pipeline has room for one more request: fewer answers owed than the pipelining
     /// limit, and fewer answer bytes held than `maxBufferedAnswerBytes`.
     private var hasRoom: Bool {
-        let configuration = worker.context.configuration
-        return slots.count < configuration.maxPipelinedRequests
-            && heldAnswerBytes < configuration.maxBufferedAnswerBytes
+        slots.count < maxPipelinedRequests && heldAnswerBytes < maxBufferedAnswerBytes
     }
 
     /// Answer bytes this connection holds or will read: queued bodies, encoded output not yet
@@ -187,7 +196,6 @@ final class HTTP1Session: EventLoopFileHandler {
 
     /// Feeds every complete request in the parser to the handler, in order.
     func parseRequests() {
-        let configuration = worker.context.configuration
         while channel.isOpen && phase != .finishing {
             guard hasRoom else {
                 phase = .waitingForRoom
@@ -208,7 +216,7 @@ final class HTTP1Session: EventLoopFileHandler {
                 request.remoteAddress = channel.remoteAddress
                 request.localPort = channel.localPort
                 let keepAlive =
-                    request.keepAlive && requestCount < configuration.maxRequestsPerConnection && !worker.draining
+                    request.keepAlive && requestCount < maxRequestsPerConnection && !worker.draining
                 if !keepAlive { phase = .finishing }
                 let facts = ServerResponseEncoder.RequestFacts(
                     isHead: request.method == "HEAD", version: request.version, keepAlive: keepAlive)
