@@ -48,13 +48,21 @@ enum ServerResponseEncoder {
             var hasDate = false
             var hasServer = false
             for field in response.headers {
-                if field.name.equalsIgnoringASCIICase("Content-Length") {
+                // Only a name of the same length can be one of the four: one length test per
+                // field instead of four comparisons (a page has ten fields or so).
+                switch field.name.utf8.count {
+                case 14 where field.name.equalsIgnoringASCIICase("Content-Length"):
                     handlerLength = field.value
                     continue
+                case 10 where field.name.equalsIgnoringASCIICase("Connection"):
+                    continue
+                case 4 where field.name.equalsIgnoringASCIICase("Date"):
+                    hasDate = true
+                case 6 where field.name.equalsIgnoringASCIICase("Server"):
+                    hasServer = true
+                default:
+                    break
                 }
-                if field.name.equalsIgnoringASCIICase("Connection") { continue }
-                if field.name.equalsIgnoringASCIICase("Date") { hasDate = true }
-                if field.name.equalsIgnoringASCIICase("Server") { hasServer = true }
                 head.put(field.name)
                 head.put(colonSpace)
                 head.put(field.value)
