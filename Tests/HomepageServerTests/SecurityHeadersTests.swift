@@ -20,4 +20,16 @@ import Testing
         SecurityHeaders.apply(to: &headers, noStore: true)
         #expect(headers.values(for: "Cache-Control") == ["no-store"])
     }
+
+    /// A page's answer gets its fields appended (it has none of them yet): the same fields, in
+    /// the same order, as setting them.
+    @Test(arguments: [false, true])
+    func addingToANewAnswerGivesTheFieldsSettingGives(noStore: Bool) {
+        var added = HTTPHeaders([("Content-Type", "text/html; charset=utf-8")])
+        SecurityHeaders.add(to: &added, noStore: noStore, contentSecurityPolicy: "default-src 'self'")
+        var set = HTTPHeaders([("Content-Type", "text/html; charset=utf-8")])
+        SecurityHeaders.apply(to: &set, noStore: noStore, contentSecurityPolicy: "default-src 'self'")
+        #expect(added == set)
+        #expect(added.values(for: "Cache-Control") == (noStore ? ["no-store"] : []))
+    }
 }

@@ -130,7 +130,7 @@ struct PageHandlers: Sendable {
         // Content-Type, the security headers, and a policy or cookies a page may add.
         var headers = HTTPHeaders(minimumCapacity: 10)
         headers.add("Content-Type", "text/html; charset=utf-8")
-        SecurityHeaders.apply(
+        SecurityHeaders.add(
             to: &headers, noStore: noStore,
             contentSecurityPolicy: contentSecurityPolicy ?? SecurityHeaders.contentSecurityPolicy)
         return HTTPResponse(status: status, headers: headers, body: body)

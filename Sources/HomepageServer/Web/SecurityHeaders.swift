@@ -30,6 +30,26 @@ enum SecurityHeaders {
         if noStore { headers.set("Cache-Control", "no-store") }
     }
 
+    /// The same fields as `apply`, for an answer being built that has none of them yet (a
+    /// page's): appended without first looking for each one among the fields, which `set` does
+    /// (about 370 instructions a field on every page view).
+    static func add(
+        to headers: inout HTTPHeaders, noStore: Bool,
+        contentSecurityPolicy: String = SecurityHeaders.contentSecurityPolicy
+    ) {
+        assert(
+            [
+                "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
+                "Cache-Control",
+            ]
+            .allSatisfy { !headers.contains($0) }, "a security field is already set")
+        headers.add("Content-Security-Policy", contentSecurityPolicy)
+        headers.add("X-Content-Type-Options", "nosniff")
+        headers.add("Referrer-Policy", "same-origin")
+        headers.add("X-Frame-Options", "DENY")
+        if noStore { headers.add("Cache-Control", "no-store") }
+    }
+
     static func applied(to response: HTTPResponse, noStore: Bool) -> HTTPResponse {
         var response = response
         apply(to: &response.headers, noStore: noStore)
