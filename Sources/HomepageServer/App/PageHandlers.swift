@@ -13,13 +13,16 @@ struct PageHandlers: Sendable {
 
     func homepage(_ request: HTTPRequest) -> HTTPHandlerResult {
         app.checker.check(reason: .homepageVisit)
+        // The page needs only this of the request: the closure, which may wait for a check,
+        // would otherwise hold a copy of the whole request.
+        let isSecure = request.isSecure
         return afterCheck(request) { flash in
             let status = app.checker.status
             let machine = app.machine
             let httpsURL = HomepageApp.httpsAddress(ipAddress: machine.ipAddress, served: app.https.served)?.url
             // Over HTTP the page's script asks the HTTPS address whether this device reaches it.
             let reachability =
-                request.isSecure
+                isSecure
                 ? nil
                 : httpsURL.map {
                     ReachabilityCheckModel(httpsURL: $0, pingURL: $0 + "/iot_drivers/ping")
@@ -35,7 +38,7 @@ struct PageHandlers: Sendable {
                 version: machine.version, serverURL: app.serverURL, httpsURL: httpsURL,
                 certificate: CertificatePresentation.banner(status), errorBox: CertificatePresentation.errorBox(status),
                 isChecking: status.state == .checking, flash: flashModel(flash), sandbox: sandboxModel(),
-                isSecure: request.isSecure, dnsCheck: dnsCheck, reachability: reachability)
+                isSecure: isSecure, dnsCheck: dnsCheck, reachability: reachability)
             return (HomepageView.render(model), reachability?.httpsURL)
         }
     }
