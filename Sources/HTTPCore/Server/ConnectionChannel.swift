@@ -50,8 +50,9 @@ final class ConnectionChannel {
     private(set) var phase = Phase.handshaking(waitsFor: .readable)
     private(set) var input = Input.open
 
-    /// Encoded answers; bytes before `outputOffset` are written.
-    var output: [UInt8] = []
+    /// Encoded answers; bytes before `outputOffset` are written. Changed only through
+    /// `changeOutput`.
+    private(set) var output: [UInt8] = []
     private(set) var outputOffset = 0
     /// What pending output waits for: writability, or readability when TLS must read first.
     private(set) var outputWaitsFor = EventLoopEvents.writable
@@ -78,6 +79,17 @@ final class ConnectionChannel {
 
     var isOpen: Bool { phase == .open }
     var hasPendingOutput: Bool { outputOffset < output.count }
+
+    /// Changes `output` moved out of the channel, then moves it back: changed in place (an
+    /// append may release the old storage), Swift would check every access to `output` for
+    /// exclusivity at run time, reads included, several per request (see
+    /// `HTTP1Session.changeSlots`).
+    func changeOutput(_ change: (inout [UInt8]) -> Void) {
+        var moved: [UInt8] = []
+        swap(&moved, &output)
+        defer { swap(&moved, &output) }
+        change(&moved)
+    }
     var pendingOutputCount: Int { output.count - outputOffset }
 
     func handshake() -> HandshakeOutcome {
@@ -126,7 +138,7 @@ final class ConnectionChannel {
     /// starts after the last write window has ended starts a new window.
     func prepareOutput() {
         guard outputOffset >= output.count else { return }
-        output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+        changeOutput { $0.removeAll(keepingCapacity: $0.capacity <= 256 * 1024) }
         outputOffset = 0
         let now = worker.loop.now
         lastActivityAt = now
@@ -206,7 +218,7 @@ final class ConnectionChannel {
         guard Glibc.shutdown(fd, Int32(SHUT_WR)) == 0 else { return false }
         let now = worker.loop.now
         phase = .lingering(endsAt: now + worker.context.lingeringTimeMs)
-        output = []
+        changeOutput { $0 = [] }
         outputOffset = 0
         lastActivityAt = now
         worker.loop.modify(fd: fd, interest: .readable)
@@ -256,7 +268,7 @@ final class ConnectionChannel {
         // still in flight to the client; one non-blocking read discards what is there.
         _ = recv(fd, worker.readBuffer.baseAddress, worker.readBuffer.count, Int32(MSG_DONTWAIT))
         Glibc.close(fd)
-        output = []
+        changeOutput { $0 = [] }
         outputOffset = 0
     }
 }

@@ -25,10 +25,22 @@ struct FileStream {
 }
 
 extension HTTP1Session {
+    /// Changes `slots` moved out of the session, then moves them back. Changed in place, an
+    /// array may release an answer, and Swift must assume that releasing reaches this session:
+    /// it then checks every access to `slots` for exclusivity at run time (reads included,
+    /// several per request, about 65 instructions each). Moving the array out and back touches
+    /// the property only for the moves, so its accesses are checked when compiling.
+    func changeSlots(_ change: (inout [Slot]) -> Void) {
+        var moved: [Slot] = []
+        swap(&moved, &slots)
+        defer { swap(&moved, &slots) }
+        change(&moved)
+    }
+
     /// Adds a slot behind the ones already waiting: answers leave strictly in request order.
     func enqueue(_ slot: Slot) {
         if case .ready(let response, _) = slot { queuedAnswerBytes += response.bodyLength }
-        slots.append(slot)
+        changeSlots { $0.append(slot) }
     }
 
     /// A deferred answer arrives, back on this loop.
@@ -36,7 +48,7 @@ extension HTTP1Session {
         guard channel.isOpen else { return }
         let index = sequence - firstSlotSequence
         guard index >= 0, index < slots.count, case .waiting(let facts) = slots[index] else { return }
-        slots[index] = .ready(response, facts)
+        changeSlots { $0[index] = .ready(response, facts) }
         queuedAnswerBytes += response.bodyLength
         pump()
     }
@@ -79,15 +91,19 @@ extension HTTP1Session {
             case .waiting:
                 break
             case .interim(let bytes):
-                channel.output.append(contentsOf: bytes)
+                channel.changeOutput { $0.append(contentsOf: bytes) }
                 taken += 1
                 continue
             case .ready(let response, var facts):
                 // Shutting down: the last answer owed closes the connection.
                 if worker.draining && index == slots.count - 1 { facts.keepAlive = false }
-                let encoded = ServerResponseEncoder.encode(
-                    response, for: facts, date: worker.date.bytes, serverName: worker.context.serverNameBytes,
-                    into: &channel.output)
+                let date = worker.date.bytes
+                let serverName = worker.context.serverNameBytes
+                var encoded = ServerResponseEncoder.Encoded(closes: false, streamsFiles: false)
+                channel.changeOutput { output in
+                    encoded = ServerResponseEncoder.encode(
+                        response, for: facts, date: date, serverName: serverName, into: &output)
+                }
                 queuedAnswerBytes -= response.bodyLength
                 taken += 1
                 if encoded.closes {
@@ -107,7 +123,11 @@ extension HTTP1Session {
             }
             break
         }
-        slots.removeFirst(taken)
+        changeSlots { slots in
+            // Usually every slot went (one answer at a time): emptied in place, the array keeps
+            // its storage, where removing a prefix would make a new one.
+            if taken == slots.count { slots.removeAll(keepingCapacity: true) } else { slots.removeFirst(taken) }
+        }
         firstSlotSequence += taken
     }
 
@@ -134,7 +154,7 @@ extension HTTP1Session {
                 close()
                 return false
             }
-            channel.output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            channel.changeOutput { $0.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count])) }
             current.position += count
             current.remaining -= count
         }

@@ -48,7 +48,7 @@ final class HTTP1Session: EventLoopFileHandler {
     var phase = Phase.parsing
     var parser: HTTPRequestParser
 
-    /// Answers not yet encoded.
+    /// Answers not yet encoded. Changed only through `changeSlots`.
     var slots: [Slot] = []
     /// The files of the answer being sent, read into the output as it drains.
     var stream: FileStream?
@@ -325,7 +325,7 @@ final class HTTP1Session: EventLoopFileHandler {
 
     /// Called once every answer owed is written and nothing more will be taken.
     private func closeAfterAnswers() {
-        slots = []
+        changeSlots { $0 = [] }
         stream = nil
         guard !worker.draining, channel.beginLingering() else {
             close()
@@ -341,7 +341,7 @@ final class HTTP1Session: EventLoopFileHandler {
     func close(reset: Bool = false) {
         guard channel.phase != .closed else { return }
         if reset { channel.abort() } else { channel.close() }
-        slots = []
+        changeSlots { $0 = [] }
         stream = nil
         queuedAnswerBytes = 0
         worker.connectionClosed(self)
