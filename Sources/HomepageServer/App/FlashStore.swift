@@ -55,6 +55,9 @@ final class FlashStore: Sendable {
     static let clearingCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
 
     static func cookieValue(in request: HTTPRequest) -> String? {
+        // Asked twice per page view, and most requests carry no cookie: the look-up in place
+        // answers those, where the loop below copies every field it passes.
+        guard request.headers.contains("Cookie") else { return nil }
         for field in request.headers where field.name.equalsIgnoringASCIICase("Cookie") {
             for part in field.value.split(separator: ";") {
                 let pair = part.trimmingASCIIWhitespace()
