@@ -27,7 +27,7 @@ let package = Package(
             name: "CZlib",
             linkerSettings: [.linkedLibrary("z")]
         ),
-        .target(name: "SystemKit", swiftSettings: releaseLayout),
+        .target(name: "SystemKit", dependencies: ["CLinuxShims"], swiftSettings: releaseLayout),
         .target(
             name: "HTTPCore", dependencies: ["SystemKit", "COpenSSL", "CZlib", "CLinuxShims"],
             swiftSettings: releaseLayout),

@@ -8,7 +8,8 @@ import Synchronization
 /// `check` returns at once; the work runs on the checker's own queue, one run at a time, and
 /// every trigger that arrives meanwhile joins that run. After a failed request, automatic
 /// retries follow a growing back-off, and visits in between cost nothing but a look at
-/// `status`. A valid certificate costs a `stat` and no network traffic.
+/// `status`. A valid certificate costs a look at its files' stamps (an inotify watch, else
+/// `stat`) and no network traffic.
 public final class CertificateChecker: Sendable {
     public struct Configuration: Sendable {
         /// The certificate service's JSON-RPC endpoint.
@@ -101,8 +102,16 @@ public final class CertificateChecker: Sendable {
     /// Asks for a check and returns at once. During a retry back-off nothing happens unless
     /// `force` ("Check now"); a run in progress is joined, never doubled. When the outcome is
     /// already certain (no server configured, or a valid certificate whose files have not
-    /// changed since they were inspected, which two `stat` calls tell) it is recorded here,
-    /// on the caller's thread, without a run: a page view then needs no other thread.
+    /// changed since they were inspected) it is recorded here, on the caller's thread,
+    /// without a run: a page view then needs no other thread.
+    ///
+    /// Whether the files changed is `store.currentVersion()`: their stamps as `stat` gives
+    /// them now. On the real file system an inotify watch on their directories answers when
+    /// nothing happened there (one non-blocking `read`, no path walk); after any event, and
+    /// for a file the watch cannot vouch for (a symbolic link on its path, a file system where
+    /// inotify misses changes, no watch armed), the files are `stat`ed. Never a stale state:
+    /// the kernel queues the event inside the call that changes a file, so a view that starts
+    /// after that call sees it.
     public func check(reason: CheckReason, force: Bool = false) {
         let now = clock.now
         let settled = force ? nil : settledOutcome(now: now)

@@ -25,11 +25,22 @@ public protocol CertificateFileSystem: Sendable {
     func syncDirectory(_ directory: String) throws(FileError)
     /// Creates `directory` and missing parents with `mode`; existing ones are left as they are.
     func createDirectories(_ directory: String, mode: UInt32) throws(FileError)
+    /// Whether these are the kernel's own files, so that an inotify watch sees every change
+    /// to them and `CertificateStore.currentVersion()` may learn from one that nothing
+    /// changed instead of calling `stamp`. False by default: a file system that fakes or
+    /// fails operations is asked for every stamp.
+    var supportsChangeWatch: Bool { get }
+}
+
+extension CertificateFileSystem {
+    public var supportsChangeWatch: Bool { false }
 }
 
 /// The real file system: SystemKit's calls, plus `stat` stamps, `rename` and `unlink`.
 public struct PosixCertificateFileSystem: CertificateFileSystem {
     public init() {}
+
+    public var supportsChangeWatch: Bool { true }
 
     public func stamp(_ path: String) throws(FileError) -> CertificateFileStamp? {
         var info = stat()

@@ -22,27 +22,57 @@ public final class CertificateStore: Sendable {
     /// Reading both files on every homepage visit would be wasteful: keep the last pair and
     /// re-read only when a stamp changes.
     private let cache = Mutex<StoredCertificatePair?>(nil)
+    /// Whether `currentVersion()` asks `watch` before `stat`ing (only the real file system).
+    private let watchesChanges: Bool
+    private let watch: Mutex<CertificateFileWatch>
 
+    /// - Parameter watchRetryInterval: the shortest time between two attempts to arm the
+    ///   change watch of `currentVersion()` while it cannot be armed (or after a change).
     public init(
-        certificatePath: String, keyPath: String, fileSystem: any CertificateFileSystem = PosixCertificateFileSystem()
+        certificatePath: String, keyPath: String, fileSystem: any CertificateFileSystem = PosixCertificateFileSystem(),
+        watchRetryInterval: Duration = .seconds(1)
     ) {
         self.certificatePath = certificatePath
         self.keyPath = keyPath
         self.fileSystem = fileSystem
+        watchesChanges = fileSystem.supportsChangeWatch
+        watch = Mutex(CertificateFileWatch(paths: [certificatePath, keyPath], retryInterval: watchRetryInterval))
     }
 
     /// `DATA/tls/cert.pem` and `DATA/tls/key.pem`.
-    public convenience init(dataDirectory: String) {
-        self.init(certificatePath: dataDirectory + "/tls/cert.pem", keyPath: dataDirectory + "/tls/key.pem")
+    public convenience init(
+        dataDirectory: String, fileSystem: any CertificateFileSystem = PosixCertificateFileSystem(),
+        watchRetryInterval: Duration = .seconds(1)
+    ) {
+        self.init(
+            certificatePath: dataDirectory + "/tls/cert.pem", keyPath: dataDirectory + "/tls/key.pem",
+            fileSystem: fileSystem, watchRetryInterval: watchRetryInterval)
     }
 
     var markerPath: String { certificatePath + ".commit" }
     var newCertificatePath: String { certificatePath + ".new" }
     var newKeyPath: String { keyPath + ".new" }
 
-    /// The stamps of the certificate and key files as they are now, without reading them: two
-    /// `stat` calls. Nil when either file is missing or cannot be examined.
+    /// The stamps of the certificate and key files as they are now, without reading them. Nil
+    /// when either file is missing or cannot be examined.
+    ///
+    /// On the real file system an inotify watch (`CertificateFileWatch`) says whether anything
+    /// that could change a stamp happened since they were last taken: when nothing did, this
+    /// costs one non-blocking `read` and no path walk; otherwise, or for a file the watch
+    /// cannot vouch for (a symbolic link on its path, a network or FUSE file system, no watch
+    /// armed), the files are `stat`ed as before. As fresh as `stat`: the kernel queues the
+    /// event inside the call that changes the file. Safe from any thread: the drain, the
+    /// `stat`s and what is remembered happen under one lock. Other file systems (tests'
+    /// fault-injecting ones): two `stamp` calls every time.
     public func currentVersion() -> [CertificateFileStamp]? {
+        guard watchesChanges else { return statVersion() }
+        return watch.withLock { $0.currentVersion(using: fileSystem) }
+    }
+
+    /// Per file whether the change watch vouches for it now, or why it is `stat`ed each time.
+    var watchTrust: [CertificateFileWatch.Trust] { watch.withLock { $0.trust } }
+
+    private func statVersion() -> [CertificateFileStamp]? {
         guard let certificateStamp = try? fileSystem.stamp(certificatePath),
             let keyStamp = try? fileSystem.stamp(keyPath)
         else { return nil }
