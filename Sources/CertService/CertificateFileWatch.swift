@@ -109,6 +109,8 @@ struct CertificateFileWatch {
     let retryNanoseconds: Int64
     /// Per path; all `notArmed` until the first attempt.
     private(set) var trust: [Trust]
+    /// Whether every path is `watched` (kept apart from `trust`: looked at on every view).
+    private var everyFileWatched = false
     private var inotify: Inotify?
     /// Whether `inotify` holds the watches of the last arming and no event was seen since.
     private var armed = false
@@ -130,7 +132,7 @@ struct CertificateFileWatch {
     /// change that races with the `stat` is seen by it and also leaves an event for next time.
     mutating func currentVersion(using fileSystem: any CertificateFileSystem) -> [CertificateFileStamp]? {
         if armed, eventsQueued() { disarm() }
-        if !armed || trust.contains(where: { $0 != .watched }), armingIsDue() { arm() }
+        if !armed || !everyFileWatched, armingIsDue() { arm() }
         if armed, let settledVersion { return settledVersion }
         var stamps: [CertificateFileStamp] = []
         stamps.reserveCapacity(paths.count)
@@ -183,6 +185,7 @@ struct CertificateFileWatch {
     private mutating func disarm() {
         inotify = nil
         armed = false
+        everyFileWatched = false
         settledVersion = nil
         for index in remembered.indices { remembered[index] = .unknown }
     }
@@ -205,6 +208,7 @@ struct CertificateFileWatch {
             return
         }
         trust = paths.map { Self.watch($0, with: instance) }
+        everyFileWatched = trust.allSatisfy { $0 == .watched }
         guard trust.contains(.watched) else { return }
         inotify = instance
         armed = true
