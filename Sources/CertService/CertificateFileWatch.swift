@@ -59,15 +59,15 @@ enum CertificateWatchEvents {
 /// Each file's directory is watched for every event that can touch an entry or a file in it
 /// (create, delete, moves, modify, attributes, close after writing) and for its own move or
 /// deletion; the file itself for the same (a write through a hard link elsewhere); each
-/// ancestor directory up to `/` for its own move or deletion, so a renamed or replaced data
-/// directory is noticed. Any event at all, a lost watch or an overflowed queue means "look
+/// ancestor directory up to `/` for its own move, deletion or attributes, so a renamed or
+/// replaced data directory, or one whose permissions changed, is noticed. Any event at all, a lost watch or an overflowed queue means "look
 /// again": the files are `stat`ed and the watch is armed anew on the paths as they are then.
 ///
 /// A file is `stat`ed on every view, whatever the watch says, when a component of its path
 /// (the file included) is a symbolic link: the watch would be on the link's directory, while
-/// the link's target can change elsewhere; when it lies on a file system where inotify does
-/// not see every change (network, FUSE, overlayfs, anything not known: see
-/// `Inotify.seesEveryChange`); when its path has `.` or `..` components; and while the watch
+/// the link's target can change elsewhere; when it, or any directory on its path, lies on a
+/// file system where inotify does not see every change (network, FUSE, overlayfs, anything
+/// not known: see `Inotify.seesEveryChange`); when its path has `.` or `..` components; and while the watch
 /// cannot be armed (a missing directory, no inotify instance or watch left: `EMFILE`,
 /// `ENOSPC`). Arming is tried again on a later view, at most once per `retryInterval`.
 ///
@@ -83,7 +83,8 @@ struct CertificateFileWatch {
         case watched
         /// A component of the path (named here) is a symbolic link.
         case symbolicLink(String)
-        /// The file or its directory lies on a file system with this `statfs` magic number.
+        /// The file or a directory on its path lies on a file system with this `statfs` magic
+        /// number.
         case untrustedFileSystem(UInt32)
         /// The path has `.` or `..` components.
         case unusualPath
@@ -102,7 +103,9 @@ struct CertificateFileWatch {
             | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_MASK_ADD)
     private static let fileMask = UInt32(
         IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF | IN_DONT_FOLLOW | IN_MASK_ADD)
-    private static let ancestorMask = UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_MASK_ADD)
+    /// Attributes too: a permission taken away makes `stat` fail where it had succeeded.
+    private static let ancestorMask = UInt32(
+        IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_MASK_ADD)
 
     let paths: [String]
     /// The shortest time between two attempts to arm the watch.
@@ -260,7 +263,9 @@ struct CertificateFileWatch {
             for prefix in prefixes.dropFirst() where prefix != file || fileExists {
                 if try FileSystem.isSymbolicLink(prefix) { return .symbolicLink(prefix) }
             }
-            for place in fileExists ? [directory, file] : [directory] {
+            // Every directory on the path: a rename made where inotify cannot see it (on an
+            // NFS server, say) would move the path under a watch that stays silent.
+            for place in fileExists ? prefixes : prefixes.dropLast() {
                 let magic = try FileSystem.fileSystemMagic(place)
                 guard Inotify.seesEveryChange(onFileSystemMagic: magic) else { return .untrustedFileSystem(magic) }
             }

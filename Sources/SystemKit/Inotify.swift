@@ -44,8 +44,9 @@ public final class Inotify {
 
     /// Whether inotify sees every change made to files on the file system with this `statfs`
     /// magic number: local file systems whose every change goes through this kernel's VFS
-    /// (ext2/3/4, XFS, Btrfs, F2FS, tmpfs). Not network file systems (a change made on
-    /// another machine raises no event here), FUSE (the daemon may change files behind the
+    /// (ext2/3/4, XFS, Btrfs, F2FS, tmpfs), and the read-only image file systems a box's root
+    /// may be (squashfs, EROFS), where nothing changes. Not network file systems (a change made
+    /// on another machine raises no event here), FUSE (the daemon may change files behind the
     /// VFS), overlayfs (a change to a lower layer raises none) or anything unknown.
     public static func seesEveryChange(onFileSystemMagic magic: UInt32) -> Bool {
         switch magic {
@@ -53,7 +54,9 @@ public final class Inotify {
             0x5846_5342,  // XFS
             0x9123_683E,  // Btrfs
             0xF2F5_2010,  // F2FS
-            0x0102_1994:  // tmpfs
+            0x0102_1994,  // tmpfs
+            0x7371_7368,  // squashfs
+            0xE0F5_E1E2:  // EROFS
             return true
         default:
             return false

@@ -248,6 +248,20 @@ private func removeTree(_ path: String) {
         #expect(store.watchTrust == [.watched, .watched])
     }
 
+    /// procfs stands for every file system where inotify misses changes (NFS, FUSE, ...): its
+    /// files change without an event.
+    @Test func filesOnAnUntrustedFileSystemAreStatedOnEveryView() throws {
+        let fileSystem = CountingFileSystem(watchable: true)
+        let store = CertificateStore(
+            certificatePath: "/proc/1/status", keyPath: "/proc/1/stat", fileSystem: fileSystem,
+            watchRetryInterval: .seconds(3600))
+        #expect(store.currentVersion() == statVersion(store.certificatePath, store.keyPath))
+        #expect(store.watchTrust == [.untrustedFileSystem(0x9FA0), .untrustedFileSystem(0x9FA0)])
+        let before = fileSystem.stamps
+        for _ in 0..<10 { _ = store.currentVersion() }
+        #expect(fileSystem.stamps == before + 20)
+    }
+
     @Test func unusualPathsAreNotTrusted() throws {
         let directory = TemporaryDirectory(prefix: "cert-watch")
         defer { directory.remove() }

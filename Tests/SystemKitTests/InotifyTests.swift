@@ -39,8 +39,8 @@ import Testing
     }
 
     @Test func onlyLocalFileSystemsAreTrusted() throws {
-        // ext4, XFS, Btrfs, F2FS, tmpfs.
-        for magic: UInt32 in [0xEF53, 0x5846_5342, 0x9123_683E, 0xF2F5_2010, 0x0102_1994] {
+        // ext4, XFS, Btrfs, F2FS, tmpfs, squashfs, EROFS.
+        for magic: UInt32 in [0xEF53, 0x5846_5342, 0x9123_683E, 0xF2F5_2010, 0x0102_1994, 0x7371_7368, 0xE0F5_E1E2] {
             #expect(Inotify.seesEveryChange(onFileSystemMagic: magic), "\(magic)")
         }
         // NFS, SMB/CIFS, SMB2, FUSE, overlayfs, 9p, procfs, an unknown one.
