@@ -30,13 +30,17 @@ import Testing
             let formed = subject.flatMap {
                 HomepageApp.formHTTPSAddress(.init(ipAddress: ipAddress, subject: $0, port: port))
             }
-            #expect(shown?.url == formed?.url)
-            #expect(shown?.name == formed?.name)
+            #expect(shown == formed)
         }
         #expect(HomepageApp.httpsAddress(ipAddress: "192.168.1.10", served: nil) == nil)
         let address = HomepageApp.httpsAddress(
             ipAddress: "192.168.1.12", served: served("*.abcd1234.odoo-iot.com", port: 8443))
         #expect(address?.url == "https://192-168-1-12.abcd1234.odoo-iot.com:8443")
         #expect(address?.name == "192-168-1-12.abcd1234.odoo-iot.com")
+        #expect(address?.pingURL == "https://192-168-1-12.abcd1234.odoo-iot.com:8443/iot_drivers/ping")
+        #expect(
+            address?.reachabilityPolicy
+                == SecurityHeaders.contentSecurityPolicy(
+                    connectingTo: "https://192-168-1-12.abcd1234.odoo-iot.com:8443"))
     }
 }

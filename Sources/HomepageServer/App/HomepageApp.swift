@@ -64,7 +64,7 @@ final class HomepageApp: Sendable {
     }
 
     /// The HTTPS URL and its host name, or nil while nothing is served (or no name can be formed).
-    static func httpsAddress(ipAddress: String, served: HTTPSListener.Served?) -> (url: String, name: String)? {
+    static func httpsAddress(ipAddress: String, served: HTTPSListener.Served?) -> HTTPSAddress? {
         guard let served, let subject = served.subject else { return nil }
         let inputs = HTTPSAddressInputs(ipAddress: ipAddress, subject: subject, port: served.port)
         let kept = lastHTTPSAddress.withLock { last in last.flatMap { $0.inputs == inputs ? $0 : nil } }
@@ -72,6 +72,24 @@ final class HomepageApp: Sendable {
         let address = formHTTPSAddress(inputs)
         lastHTTPSAddress.withLock { $0 = (inputs, address) }
         return address
+    }
+
+    /// The box's HTTPS address, with the two texts the homepage over HTTP derives from it.
+    struct HTTPSAddress: Equatable {
+        /// `https://NAME`, plus `:PORT` unless 443.
+        let url: String
+        let name: String
+        /// What the page's reachability script fetches: `url` + `/iot_drivers/ping`.
+        let pingURL: String
+        /// The page's security policy, which lets its script connect to `url`.
+        let reachabilityPolicy: String
+
+        init(url: String, name: String) {
+            self.url = url
+            self.name = name
+            pingURL = url + "/iot_drivers/ping"
+            reachabilityPolicy = SecurityHeaders.contentSecurityPolicy(connectingTo: url)
+        }
     }
 
     /// What the HTTPS address is made from.
@@ -82,19 +100,19 @@ final class HomepageApp: Sendable {
     }
 
     /// The address formed last, under everything it is made from. Every homepage view shows
-    /// it, and forming it (the subject's check, the dashed address, the URL) costs about 2 400
-    /// instructions; comparing the inputs, which are the same strings each time until the
-    /// address or certificate changes, costs a few dozen. Another address, subject or port is
-    /// other inputs, so it is never the address of an earlier state.
-    private static let lastHTTPSAddress = Mutex<(inputs: HTTPSAddressInputs, address: (url: String, name: String)?)?>(
-        nil)
+    /// it, and forming it (the subject's check, the dashed address, the URL, the ping URL and
+    /// the page's policy) costs about 3 600 instructions; comparing the inputs, which are the
+    /// same strings each time until the address or certificate changes, costs a few dozen.
+    /// Another address, subject or port is other inputs, so it is never the address of an
+    /// earlier state.
+    private static let lastHTTPSAddress = Mutex<(inputs: HTTPSAddressInputs, address: HTTPSAddress?)?>(nil)
 
     /// `httpsAddress`'s answer, formed anew.
-    static func formHTTPSAddress(_ inputs: HTTPSAddressInputs) -> (url: String, name: String)? {
+    static func formHTTPSAddress(_ inputs: HTTPSAddressInputs) -> HTTPSAddress? {
         guard let name = CertificateStatus.httpsHost(ipAddress: inputs.ipAddress, subject: inputs.subject) else {
             return nil
         }
-        return (CertificateStatus.httpsURL(host: name, port: inputs.port), name)
+        return HTTPSAddress(url: CertificateStatus.httpsURL(host: name, port: inputs.port), name: name)
     }
 
     /// Whether `authority` names this box (`HostPolicy`). An address is checked against the

@@ -19,13 +19,14 @@ struct PageHandlers: Sendable {
         return afterCheck(request) { flash in
             let status = app.checker.status
             let machine = app.machine
-            let httpsURL = HomepageApp.httpsAddress(ipAddress: machine.ipAddress, served: app.https.served)?.url
+            let address = HomepageApp.httpsAddress(ipAddress: machine.ipAddress, served: app.https.served)
+            let httpsURL = address?.url
             // Over HTTP the page's script asks the HTTPS address whether this device reaches it.
             let reachability =
                 isSecure
                 ? nil
-                : httpsURL.map {
-                    ReachabilityCheckModel(httpsURL: $0, pingURL: $0 + "/iot_drivers/ping")
+                : address.map {
+                    ReachabilityCheckModel(httpsURL: $0.url, pingURL: $0.pingURL)
                 }
             let dnsCheck = app.dns.report.map { report in
                 DNSCheckModel(
@@ -39,7 +40,7 @@ struct PageHandlers: Sendable {
                 certificate: CertificatePresentation.banner(status), errorBox: CertificatePresentation.errorBox(status),
                 isChecking: status.state == .checking, flash: flashModel(flash), sandbox: sandboxModel(),
                 isSecure: isSecure, dnsCheck: dnsCheck, reachability: reachability)
-            return (HomepageView.render(model), reachability?.httpsURL)
+            return (HomepageView.render(model), isSecure ? nil : address?.reachabilityPolicy)
         }
     }
 
@@ -83,21 +84,18 @@ struct PageHandlers: Sendable {
     // MARK: - Helpers
 
     /// Renders once the running check ends (at most `pageWait`), taking the request's flash.
-    /// `render` gives the page and the one other origin its script may fetch, if any.
+    /// `render` gives the page and the security policy that replaces the pages' usual one, if
+    /// any.
     private func afterCheck(
         _ request: HTTPRequest, setCookie: String? = nil,
-        render: @escaping @Sendable (Flash?) -> (body: [UInt8], connectsTo: String?)
+        render: @escaping @Sendable (Flash?) -> (body: [UInt8], contentSecurityPolicy: String?)
     ) -> HTTPHandlerResult {
         let flash = app.flashes.take(for: request)
         let hadFlashCookie = FlashStore.cookieValue(in: request) != nil
         let respond: @Sendable () -> HTTPResponse = {
             let rendered = render(flash)
             var response = Self.page(
-                rendered.body, noStore: true,
-                contentSecurityPolicy: rendered.connectsTo.map {
-                    SecurityHeaders.contentSecurityPolicy(connectingTo: $0)
-                }
-            )
+                rendered.body, noStore: true, contentSecurityPolicy: rendered.contentSecurityPolicy)
             if hadFlashCookie { response.headers.add("Set-Cookie", FlashStore.clearingCookie) }
             if let setCookie { response.headers.add("Set-Cookie", setCookie) }
             return response
