@@ -82,6 +82,31 @@ public struct HTMLBuilder: ~Copyable {
         HTMLEscaping.append(value, to: &self)
     }
 
+    /// Where a text written by `escapedText` lies in the page: only the builder makes one, so
+    /// what `repeatText` copies is always text this page already escaped.
+    public struct WrittenText {
+        fileprivate let range: Range<Int>
+    }
+
+    /// Text content, escaped, and where its escaped form lies, for a value shown twice (an
+    /// address as a link's target and as its text): `repeatText` writes it again without a
+    /// second scan.
+    public mutating func escapedText(_ value: String) -> WrittenText {
+        let start = count
+        HTMLEscaping.append(value, to: &self)
+        return WrittenText(range: start..<count)
+    }
+
+    /// Writes again, at the end, a text `escapedText` wrote into this page.
+    public mutating func repeatText(_ text: WrittenText) {
+        precondition(text.range.upperBound <= count, "a text written into another page")
+        let length = text.range.count
+        if count + length > capacity { grow(toAtLeast: count + length) }
+        // The source lies before `count`, so it does not overlap the bytes written.
+        (storage + count).initialize(from: storage + text.range.lowerBound, count: length)
+        count += length
+    }
+
     /// A whole number in decimal (digits need no escaping), without making a `String` of it.
     public mutating func decimal(_ value: Int) {
         // Written from its last digit into 24 bytes on the stack: room for 20 digits and a sign.

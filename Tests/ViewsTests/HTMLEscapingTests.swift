@@ -29,6 +29,41 @@ import Testing
         #expect(page.html == "<input name=\"x\" required>")
     }
 
+    /// A text escaped once and written twice is what escaping it twice writes, wherever the
+    /// page's storage has moved in between.
+    @Test func repeatedTextIsTheEscapedTextAgain() {
+        let address = "https://a.example/?x=1&y=<2>\"'é"
+        var page = HTMLBuilder()
+        page.raw("<a href=\"")
+        let escaped = page.escapedText(address)
+        page.raw("\">")
+        for _ in 0..<1000 { page.raw("0123456789") }  // past the first storage
+        page.repeatText(escaped)
+        var expected = HTMLBuilder()
+        expected.raw("<a href=\"")
+        expected.text(address)
+        expected.raw("\">")
+        for _ in 0..<1000 { expected.raw("0123456789") }
+        expected.text(address)
+        #expect(page.html == expected.html)
+        #expect(page.html.hasSuffix("0123456789https://a.example/?x=1&amp;y=&lt;2&gt;&quot;&#39;é"))
+    }
+
+    @Test(arguments: [
+        "https://box.example:8443", "http://127.0.0.1:9/a?b=1&c='2'", "javascript:alert(1)", " https://x",
+    ])
+    func webLinkIsTheLinkElementOrText(address: String) {
+        var link = HTMLBuilder()
+        WebLink.render(address, into: &link)
+        var expected = HTMLBuilder()
+        if WebLink.isWebAddress(address) {
+            expected.element("a", [HTMLAttribute("href", address)], text: address)
+        } else {
+            expected.text(address)
+        }
+        #expect(link.html == expected.html)
+    }
+
     @Test func enterpriseCodeMaskShowsOnlyLastFourCharacters() {
         #expect(EnterpriseCodeMask.mask("M1234567890") == "••••7890")
     }

@@ -8,7 +8,12 @@ enum WebLink {
             page.text(address)
             return
         }
-        page.element("a", [HTMLAttribute("href", address)], text: address)
+        // The address is the link's target and its text: escaped once, written twice.
+        page.raw("<a href=\"")
+        let escaped = page.escapedText(address)
+        page.raw("\">")
+        page.repeatText(escaped)
+        page.raw("</a>")
     }
 
     /// Whether `address` starts with `http://` or `https://` (any case) and holds no

@@ -14,14 +14,12 @@ public enum HomepageView {
             CheckingNoticeView.render(pagePath: "/", reloadsWithoutScript: true, into: &page)
         }
         if !model.isSecure, let httpsURL = model.httpsURL {
-            page.element("p", [HTMLAttribute("class", literal: "https-callout")]) { page in
-                page.element("a", [HTMLAttribute("class", literal: "button"), HTMLAttribute("href", httpsURL)]) {
-                    page in
-                    page.raw("Open the secure page (HTTPS)")
-                }
-                page.raw(" ")
-                page.element("span", [HTMLAttribute("class", literal: "https-url")], text: httpsURL)
-            }
+            // The address is the button's target and the text beside it: escaped once.
+            page.raw("<p class=\"https-callout\"><a class=\"button\" href=\"")
+            let escapedURL = page.escapedText(httpsURL)
+            page.raw("\">Open the secure page (HTTPS)</a> <span class=\"https-url\">")
+            page.repeatText(escapedURL)
+            page.raw("</span></p>")
             renderReachability(model.reachability, into: &page)
         }
         renderDNSCheck(model.dnsCheck, into: &page)
