@@ -8,19 +8,16 @@ enum CertificateBannerView {
         _ banner: CertificateBannerModel, showsPeriod: Bool, checkNowToken: String? = nil, into page: inout HTMLBuilder
     ) {
         let state = banner.state
-        page.open(
-            "section",
-            [
-                HTMLAttribute("class", literal: sectionClass(state)),
-                HTMLAttribute("aria-labelledby", literal: "certificate-title"),
-                HTMLAttribute("id", literal: "certificate-banner"),
-                HTMLAttribute("data-state", literal: name(state)),
-                HTMLAttribute("data-shows-period", literal: showsPeriod ? "yes" : "no"),
-            ])
-        page.raw("<h2 id=\"certificate-title\">HTTPS certificate</h2>")
-        page.raw("<p class=\"banner-state\">")
-        page.element("span", [HTMLAttribute("class", literal: badgeClass(state))]) { page in page.raw(badge(state)) }
-        page.raw(" <span class=\"banner-summary\">")
+        page.raw("<section class=\"")
+        page.raw(sectionClass(state))
+        page.raw("\" aria-labelledby=\"certificate-title\" id=\"certificate-banner\" data-state=\"")
+        page.raw(name(state))
+        page.raw(showsPeriod ? "\" data-shows-period=\"yes\">" : "\" data-shows-period=\"no\">")
+        page.raw("<h2 id=\"certificate-title\">HTTPS certificate</h2><p class=\"banner-state\"><span class=\"")
+        page.raw(badgeClass(state))
+        page.raw("\">")
+        page.raw(badge(state))
+        page.raw("</span> <span class=\"banner-summary\">")
         summary(banner, into: &page)
         page.raw("</span></p>")
         var facts = DefinitionList()

@@ -49,47 +49,40 @@ public enum HomepageView {
     /// to tell by hand.
     private static func renderReachability(_ reachability: ReachabilityCheckModel?, into page: inout HTMLBuilder) {
         guard let reachability else { return }
-        page.element(
-            "p",
-            [
-                HTMLAttribute("id", literal: "reachability"), HTMLAttribute("class", literal: "reachability"),
-                HTMLAttribute("role", literal: "status"), HTMLAttribute("data-ping-url", reachability.pingURL),
-                HTMLAttribute("data-https-url", reachability.httpsURL),
-            ]
-        ) { page in
-            page.raw("Does this device reach the secure address? Open the link above: if it does not open, ")
-            page.raw("this device cannot reach it, and the advice below says what to change.")
-        }
+        // Fixed markup as literals, the two addresses escaped into their attributes.
+        page.raw("<p id=\"reachability\" class=\"reachability\" role=\"status\" data-ping-url=\"")
+        page.text(reachability.pingURL)
+        page.raw("\" data-https-url=\"")
+        page.text(reachability.httpsURL)
+        page.raw("\">Does this device reach the secure address? Open the link above: if it does not open, ")
+        page.raw("this device cannot reach it, and the advice below says what to change.</p>")
         page.raw("<script src=\"/static/js/reachability.js\" defer></script>")
     }
 
     /// The box's own lookup of its HTTPS name; said only when something is wrong.
     private static func renderDNSCheck(_ check: DNSCheckModel?, into page: inout HTMLBuilder) {
         guard let check, !check.isOK else { return }
-        page.open(
-            "section", [HTMLAttribute("class", literal: "card dns-check"), HTMLAttribute("id", literal: "dns-check")])
-        page.raw("<h2>The box's DNS check</h2>")
-        page.element("p") { page in
-            page.raw("The box looked up its secure address ")
-            page.element("code", text: check.name)
-            page.raw(" on this network's DNS at ")
-            page.text(check.checkedAt)
-            page.raw(": ")
-            switch check.state {
-            case "mismatch":
-                page.raw("it resolves to ")
-                page.element("code", text: check.addresses.joined(separator: ", "))
-                page.raw(", not to this box (")
-                page.element("code", text: check.expectedAddress)
-                page.raw("). ")
-            case "unresolved":
-                page.raw("the name does not resolve (a router's DNS-rebinding protection often hides such names). ")
-            default:
-                page.raw("the DNS server gave no usable answer. ")
-            }
-            page.raw("Devices using this DNS cannot open the box by its secure address.")
+        // Written without `element`'s closure, which would be given a copy of the model.
+        page.raw("<section class=\"card dns-check\" id=\"dns-check\"><h2>The box's DNS check</h2><p>")
+        page.raw("The box looked up its secure address ")
+        page.element("code", text: check.name)
+        page.raw(" on this network's DNS at ")
+        page.text(check.checkedAt)
+        page.raw(": ")
+        switch check.state {
+        case "mismatch":
+            page.raw("it resolves to ")
+            page.element("code", text: check.addresses.joined(separator: ", "))
+            page.raw(", not to this box (")
+            page.element("code", text: check.expectedAddress)
+            page.raw("). ")
+        case "unresolved":
+            page.raw("the name does not resolve (a router's DNS-rebinding protection often hides such names). ")
+        default:
+            page.raw("the DNS server gave no usable answer. ")
         }
-        page.close("section")
+        page.raw("Devices using this DNS cannot open the box by its secure address.")
+        page.raw("</p></section>")
     }
 
     private static func renderBoxCard(_ model: HomepageModel, into page: inout HTMLBuilder) {
