@@ -44,6 +44,11 @@ final class FlashStore: Sendable {
     /// Removes and returns the flash named by the request's cookie, if any and still fresh.
     func take(for request: HTTPRequest) -> Flash? {
         guard let id = Self.cookieValue(in: request) else { return nil }
+        return take(id: id)
+    }
+
+    /// Removes and returns the flash named `id` (a cookie's value), if still fresh.
+    func take(id: String) -> Flash? {
         let now = now()
         return entries.withLock { entries in
             entries.removeAll { $0.expires <= now }

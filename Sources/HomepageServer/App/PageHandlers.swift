@@ -90,8 +90,10 @@ struct PageHandlers: Sendable {
         _ request: HTTPRequest, setCookie: String? = nil,
         render: @escaping @Sendable (Flash?) -> (body: [UInt8], contentSecurityPolicy: String?)
     ) -> HTTPHandlerResult {
-        let flash = app.flashes.take(for: request)
-        let hadFlashCookie = FlashStore.cookieValue(in: request) != nil
+        // The cookie is read once: for the message it names, and to clear it.
+        let flashCookie = FlashStore.cookieValue(in: request)
+        let flash = flashCookie.flatMap { app.flashes.take(id: $0) }
+        let hadFlashCookie = flashCookie != nil
         let respond: @Sendable () -> HTTPResponse = {
             let rendered = render(flash)
             var response = Self.page(
