@@ -17,6 +17,51 @@ import Testing
         #expect(HTMLEscaping.escape("") == "")
     }
 
+    /// The word test passes over eight bytes only when none is one of the five: each byte value
+    /// at each place in a word of plain bytes.
+    @Test func wordTestFindsEachSpecialByteAtEachPlace() {
+        let special: Set<UInt8> = [0x22, 0x26, 0x27, 0x3C, 0x3E]
+        for byte in UInt8.min...UInt8.max {
+            for place in 0..<8 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[place] = byte
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                #expect(HTMLEscaping.mayHoldSpecialByte(word) == special.contains(byte))
+            }
+        }
+    }
+
+    /// Escaping by words writes what escaping byte by byte writes, for texts of every length
+    /// around the word size with the five characters, multi-byte characters and plain ones.
+    @Test func escapingMatchesTheBytewiseDefinition() {
+        let pieces = ["a", "&", "<", ">", "\"", "'", "é", "€", "=", "?", "-", ":", "/", "9", " ", "\u{1F600}"]
+        // A fixed sequence (xorshift), so that a failure can be reproduced.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(pieces.count))
+        }
+        for length in 0..<40 {
+            for _ in 0..<20 {
+                let text = (0..<length).map { _ in pieces[next()] }.joined()
+                var expected = ""
+                for character in text.unicodeScalars {
+                    switch character {
+                    case "&": expected += "&amp;"
+                    case "<": expected += "&lt;"
+                    case ">": expected += "&gt;"
+                    case "\"": expected += "&quot;"
+                    case "'": expected += "&#39;"
+                    default: expected.unicodeScalars.append(character)
+                    }
+                }
+                #expect(HTMLEscaping.escape(text) == expected)
+            }
+        }
+    }
+
     @Test func builderEscapesTextAndAttributeValues() {
         var page = HTMLBuilder()
         page.element("a", [HTMLAttribute("href", "\"><script>")], text: "<b>")
