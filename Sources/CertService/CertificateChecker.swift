@@ -107,9 +107,9 @@ public final class CertificateChecker: Sendable {
     ///
     /// Whether the files changed is `store.currentVersion()`: their stamps as `stat` gives
     /// them now. On the real file system an inotify watch on their directories answers when
-    /// nothing happened there (one non-blocking `read`, no path walk); after any event, and
-    /// for a file the watch cannot vouch for (a symbolic link on its path, a file system where
-    /// inotify misses changes, no watch armed), the files are `stat`ed. Never a stale state:
+    /// nothing happened there (one `poll` without waiting, no path walk); after any event or
+    /// mount, and for a file the watch cannot vouch for (a symbolic link on its path, a file
+    /// system where inotify misses changes, no watch armed), the files are `stat`ed. Never a stale state:
     /// the kernel queues the event inside the call that changes a file, so a view that starts
     /// after that call sees it.
     public func check(reason: CheckReason, force: Bool = false) {

@@ -51,8 +51,8 @@ enum CertificateWatchEvents {
 
 /// Tells `CertificateStore.currentVersion()` whether anything that could change the stamp
 /// (device, inode, size, modification time) of the certificate or key file may have happened
-/// since it last took them, so that a page view costs one non-blocking `read` of an inotify
-/// descriptor instead of a `stat` per file, and is as fresh: the kernel queues the event
+/// since it last took them, so that a page view costs one `poll` of an inotify descriptor and
+/// the mount table, without waiting, instead of a `stat` per file, and is as fresh: the kernel queues the event
 /// inside the system call that makes the change, so a view that starts after that call finds
 /// it.
 ///
@@ -71,9 +71,11 @@ enum CertificateWatchEvents {
 /// cannot be armed (a missing directory, no inotify instance or watch left: `EMFILE`,
 /// `ENOSPC`). Arming is tried again on a later view, at most once per `retryInterval`.
 ///
-/// Not seen, as by no inotify watch: writes through a shared memory mapping of the file, and
-/// a file system mounted over a component of the path after the watch was armed. The store
-/// only ever writes and renames.
+/// A file system mounted over (or unmounted from) a directory on the path raises no inotify
+/// event: the mount table of the namespace, opened before the watches, says so instead
+/// (`MountTableWatch`), and any change to it means "look again". Not seen, as by no inotify
+/// watch: writes through a shared memory mapping of the file (the store only ever writes and
+/// renames).
 ///
 /// Not thread-safe: the store keeps it behind its lock, so that draining the queue, `stat`ing
 /// and remembering are one step for every thread that asks.
@@ -115,6 +117,9 @@ struct CertificateFileWatch {
     /// Whether every path is `watched` (kept apart from `trust`: looked at on every view).
     private var everyFileWatched = false
     private var inotify: Inotify?
+    /// Opened before the watches are added: a mount over a directory on the path raises no
+    /// inotify event, only a change of the mount table.
+    private var mounts: MountTableWatch?
     /// Whether `inotify` holds the watches of the last arming and no event was seen since.
     private var armed = false
     private var lastArmingAttempt: Int64?
@@ -134,7 +139,7 @@ struct CertificateFileWatch {
     /// examined. Drains the queue first, then arms anew and `stat`s if anything was seen: a
     /// change that races with the `stat` is seen by it and also leaves an event for next time.
     mutating func currentVersion(using fileSystem: any CertificateFileSystem) -> [CertificateFileStamp]? {
-        if armed, eventsQueued() { disarm() }
+        if armed, somethingHappened() { disarm() }
         if !armed || !everyFileWatched, armingIsDue() { arm() }
         if armed, let settledVersion { return settledVersion }
         var stamps: [CertificateFileStamp] = []
@@ -165,8 +170,16 @@ struct CertificateFileWatch {
         return stamps
     }
 
+    /// Whether the mount table changed or an event was queued: one `poll`, and when it says
+    /// the descriptor is readable (or in error), reads until nothing is queued.
+    private func somethingHappened() -> Bool {
+        guard let inotify, let mounts else { return true }
+        let (readable, mountsChanged) = inotify.poll(alongWith: mounts)
+        return mountsChanged || (readable && drainShowsEvents())
+    }
+
     /// Reads until nothing is queued; true when any event (or a failed read) was seen.
-    private func eventsQueued() -> Bool {
+    private func drainShowsEvents() -> Bool {
         guard let inotify else { return true }
         return withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 8) { buffer in
             var seen = false
@@ -187,6 +200,7 @@ struct CertificateFileWatch {
 
     private mutating func disarm() {
         inotify = nil
+        mounts = nil
         armed = false
         everyFileWatched = false
         settledVersion = nil
@@ -203,7 +217,14 @@ struct CertificateFileWatch {
     private mutating func arm() {
         disarm()
         lastArmingAttempt = Self.monotonicNanoseconds()
+        let mountTable: MountTableWatch
         let instance: Inotify
+        do {
+            mountTable = try MountTableWatch()
+        } catch {
+            trust = paths.map { _ in .notArmed(error.description) }
+            return
+        }
         do {
             instance = try Inotify()
         } catch {
@@ -214,6 +235,7 @@ struct CertificateFileWatch {
         everyFileWatched = trust.allSatisfy { $0 == .watched }
         guard trust.contains(.watched) else { return }
         inotify = instance
+        mounts = mountTable
         armed = true
     }
 

@@ -58,7 +58,7 @@ public final class CertificateStore: Sendable {
     ///
     /// On the real file system an inotify watch (`CertificateFileWatch`) says whether anything
     /// that could change a stamp happened since they were last taken: when nothing did, this
-    /// costs one non-blocking `read` and no path walk; otherwise, or for a file the watch
+    /// costs one `poll` (the inotify descriptor and the mount table) and no path walk; otherwise, or for a file the watch
     /// cannot vouch for (a symbolic link on its path, a network or FUSE file system, no watch
     /// armed), the files are `stat`ed as before. As fresh as `stat`: the kernel queues the
     /// event inside the call that changes the file. Safe from any thread: the drain, the

@@ -64,6 +64,39 @@ public final class Inotify {
     }
 }
 
+/// The mount table of the calling thread's mount namespace (`/proc/thread-self/mountinfo`),
+/// opened to learn that it changed: `poll` reports `POLLPRI` once for each mount or unmount
+/// made after the open (proc(5)). Inotify raises no event when a file system is mounted over
+/// a watched directory.
+public final class MountTableWatch {
+    public let descriptor: Int32
+
+    public init() throws(FileError) {
+        let path = "/proc/thread-self/mountinfo"
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError(operation: "open", path: path, code: errno) }
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+}
+
+extension Inotify {
+    /// Without waiting (one `poll`): whether events are queued, and whether `mounts` changed
+    /// since the last call. Both true when `poll` fails.
+    public func poll(alongWith mounts: MountTableWatch) -> (eventsQueued: Bool, mountsChanged: Bool) {
+        var descriptors = (
+            pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: mounts.descriptor, events: Int16(POLLPRI), revents: 0)
+        )
+        let ready = withUnsafeMutableBytes(of: &descriptors) { raw in
+            Glibc.poll(raw.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, 0)
+        }
+        guard ready >= 0 else { return (true, true) }
+        return (descriptors.0.revents != 0, descriptors.1.revents != 0)
+    }
+}
+
 extension FileSystem {
     /// The `statfs` magic number of the file system holding `path` (following links).
     public static func fileSystemMagic(_ path: String) throws(FileError) -> UInt32 {

@@ -262,6 +262,59 @@ private func removeTree(_ path: String) {
         #expect(fileSystem.stamps == before + 20)
     }
 
+    /// A file system mounted over the certificate's directory raises no inotify event; the
+    /// mount table's change must stand in for one. Runs on a thread of its own in a mount
+    /// namespace of its own (private: nothing reaches the machine's), which ends with it.
+    @Test(.enabled(if: getuid() == 0, "needs root: mounts a tmpfs in a private mount namespace"))
+    func aMountOverTheDirectoryIsSeen() throws {
+        let directory = TemporaryDirectory(prefix: "cert-watch")
+        defer { directory.remove() }
+        let store = CertificateStore(dataDirectory: directory.path, watchRetryInterval: .zero)
+        try store.replace(chainPEM: "chain", keyPEM: "key")
+        let tls = directory.file("tls")
+        // (label, watched answer, what `stat` says) for each step, or a setup failure.
+        let seen = Mutex<[(String, [CertificateFileStamp]?, [CertificateFileStamp]?)]>([])
+        let failure = Mutex<String?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            defer { done.signal() }
+            // The Glibc module leaves out unshare(2) (_GNU_SOURCE).
+            typealias Unshare = @convention(c) (Int32) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "unshare") else {
+                failure.withLock { $0 = "no unshare" }
+                return
+            }
+            let cloneNewNS: Int32 = 0x0002_0000
+            guard unsafeBitCast(symbol, to: Unshare.self)(cloneNewNS) == 0,
+                mount("none", "/", nil, UInt(MS_REC | MS_PRIVATE), nil) == 0
+            else {
+                failure.withLock { $0 = "private mount namespace: \(SystemError.current)" }
+                return
+            }
+            func look(_ label: String) {
+                let answer = store.currentVersion()
+                let fresh = statVersion(store.certificatePath, store.keyPath)
+                seen.withLock { $0.append((label, answer, fresh)) }
+            }
+            look("armed")
+            look("unchanged")
+            guard mount("tmpfs", tls, "tmpfs", 0, "size=64k") == 0 else {
+                failure.withLock { $0 = "mount: \(SystemError.current)" }
+                return
+            }
+            look("mounted over")
+            look("mounted over, again")
+            umount(tls)
+            look("unmounted")
+        }.start()
+        done.wait()
+        #expect(failure.withLock { $0 } == nil)
+        let steps = seen.withLock { $0 }
+        #expect(steps.map(\.0) == ["armed", "unchanged", "mounted over", "mounted over, again", "unmounted"])
+        for (label, answer, fresh) in steps { #expect(answer == fresh, "\(label)") }
+        #expect(steps.count == 5 && steps[2].2 == nil && steps[4].2 != nil)
+    }
+
     @Test func unusualPathsAreNotTrusted() throws {
         let directory = TemporaryDirectory(prefix: "cert-watch")
         defer { directory.remove() }
