@@ -52,24 +52,26 @@ enum CertificateWatchEvents {
 /// Tells `CertificateStore.currentVersion()` whether anything that could change the stamp
 /// (device, inode, size, modification time) of the certificate or key file may have happened
 /// since it last took them, so that a page view costs one `poll` of an inotify descriptor and
-/// the mount table, without waiting, instead of a `stat` per file, and is as fresh: the kernel queues the event
-/// inside the system call that makes the change, so a view that starts after that call finds
-/// it.
+/// the mount table, without waiting, instead of a `stat` per file, and is as fresh: the
+/// kernel queues the event inside the system call that makes the change, so a view that
+/// starts after that call finds it.
 ///
 /// Each file's directory is watched for every event that can touch an entry or a file in it
 /// (create, delete, moves, modify, attributes, close after writing) and for its own move or
 /// deletion; the file itself for the same (a write through a hard link elsewhere); each
 /// ancestor directory up to `/` for its own move, deletion or attributes, so a renamed or
-/// replaced data directory, or one whose permissions changed, is noticed. Any event at all, a lost watch or an overflowed queue means "look
-/// again": the files are `stat`ed and the watch is armed anew on the paths as they are then.
+/// replaced data directory, or one whose permissions changed, is noticed. Any event at all,
+/// a lost watch or an overflowed queue means "look again": the files are `stat`ed and the
+/// watch is armed anew on the paths as they are then.
 ///
 /// A file is `stat`ed on every view, whatever the watch says, when a component of its path
 /// (the file included) is a symbolic link: the watch would be on the link's directory, while
 /// the link's target can change elsewhere; when it, or any directory on its path, lies on a
 /// file system where inotify does not see every change (network, FUSE, overlayfs, anything
-/// not known: see `Inotify.seesEveryChange`); when its path has `.` or `..` components; and while the watch
-/// cannot be armed (a missing directory, no inotify instance or watch left: `EMFILE`,
-/// `ENOSPC`). Arming is tried again on a later view, at most once per `retryInterval`.
+/// not known: see `Inotify.seesEveryChange`); when its path has `.` or `..` components; and
+/// while the watch cannot be armed (a missing directory, no inotify instance or watch left:
+/// `EMFILE`, `ENOSPC`). Arming is tried again on a later view, at most once per
+/// `retryInterval`.
 ///
 /// A file system mounted over (or unmounted from) a directory on the path raises no inotify
 /// event: the mount table of the namespace, opened before the watches, says so instead
@@ -77,8 +79,8 @@ enum CertificateWatchEvents {
 /// watch: writes through a shared memory mapping of the file (the store only ever writes and
 /// renames).
 ///
-/// Not thread-safe: the store keeps it behind its lock, so that draining the queue, `stat`ing
-/// and remembering are one step for every thread that asks.
+/// Not thread-safe: the store keeps it behind its lock, so that polling and draining the
+/// queue, `stat`ing and remembering are one step for every thread that asks.
 struct CertificateFileWatch {
     /// Whether a file's stamps may be taken from the watch.
     enum Trust: Equatable, Sendable {
@@ -136,7 +138,7 @@ struct CertificateFileWatch {
     }
 
     /// The files' stamps as `stat` would give them now; nil when one is missing or cannot be
-    /// examined. Drains the queue first, then arms anew and `stat`s if anything was seen: a
+    /// examined. Polls (and drains) first, then arms anew and `stat`s if anything was seen: a
     /// change that races with the `stat` is seen by it and also leaves an event for next time.
     mutating func currentVersion(using fileSystem: any CertificateFileSystem) -> [CertificateFileStamp]? {
         if armed, somethingHappened() { disarm() }
