@@ -58,12 +58,12 @@ public final class CertificateStore: Sendable {
     ///
     /// On the real file system an inotify watch (`CertificateFileWatch`) says whether anything
     /// that could change a stamp happened since they were last taken: when nothing did, this
-    /// costs one `poll` (the inotify descriptor and the mount table) and no path walk; otherwise, or for a file the watch
-    /// cannot vouch for (a symbolic link on its path, a network or FUSE file system, no watch
-    /// armed), the files are `stat`ed as before. As fresh as `stat`: the kernel queues the
-    /// event inside the call that changes the file. Safe from any thread: the drain, the
-    /// `stat`s and what is remembered happen under one lock. Other file systems (tests'
-    /// fault-injecting ones): two `stamp` calls every time.
+    /// costs one `poll` (the inotify descriptor and the mount table) and no path walk;
+    /// otherwise, or for a file the watch cannot vouch for (a symbolic link on its path, a
+    /// network or FUSE file system, no watch armed), the files are `stat`ed as before. As fresh
+    /// as `stat`: the kernel queues the event inside the call that changes the file. Safe from
+    /// any thread: the poll, the `stat`s and what is remembered happen under one lock. Other
+    /// file systems (tests' fault-injecting ones): two `stamp` calls every time.
     public func currentVersion() -> [CertificateFileStamp]? {
         guard watchesChanges else { return statVersion() }
         return watch.withLock { $0.currentVersion(using: fileSystem) }
