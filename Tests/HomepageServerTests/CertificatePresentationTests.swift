@@ -17,6 +17,11 @@ import Testing
         #expect(banner.nextRetry == "2026-11-26 10:01:00 UTC")
     }
 
+    @Test(arguments: CertificateState.allCases)
+    func bannerStateIsTheCertificateStateOfTheSameName(state: CertificateState) {
+        #expect(CertificatePresentation.bannerState(state).rawValue == state.rawValue)
+    }
+
     @Test func everyFieldOfADateHasItsLeadingZero() {
         // 2027-01-05 03:04:09 UTC
         let moment = Date(timeIntervalSince1970: 1_799_118_249)

@@ -12,13 +12,25 @@ enum CertificatePresentation {
 
     static func banner(_ status: CertificateStatus) -> CertificateBannerModel {
         CertificateBannerModel(
-            state: CertificateBannerModel.State(rawValue: status.state.rawValue) ?? .missing,
+            state: bannerState(status.state),
             subject: status.subject,
             validFrom: status.notBefore.map { displayDate($0) },
             validUntil: status.notAfter.map { displayDate($0) },
             daysLeft: status.daysLeft,
             lastCheck: status.lastCheck.map { displayDate($0, seconds: true) },
             nextRetry: status.nextRetry.map { displayDate($0, seconds: true) })
+    }
+
+    /// The banner's state for the certificate's (one case each, same names), without going
+    /// through their raw strings.
+    static func bannerState(_ state: CertificateState) -> CertificateBannerModel.State {
+        switch state {
+        case .valid: return .valid
+        case .expiring: return .expiring
+        case .missing: return .missing
+        case .checking: return .checking
+        case .error: return .error
+        }
     }
 
     static func errorBox(_ status: CertificateStatus) -> ErrorBoxModel? {
