@@ -14,7 +14,6 @@ let package = Package(
         .executable(name: "fleet-sim", targets: ["FleetSim"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -46,7 +45,6 @@ let package = Package(
             name: "HomepageServer",
             dependencies: [
                 "HTTPCore", "SystemKit", "BoxConfig", "CertService", "Sandbox", "Views",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: releaseLayout,

@@ -5,7 +5,6 @@
 // Must never: hold certificate rules (CertService's), HTTP mechanics (HTTPCore's), or HTML
 // (Views'); block an event loop.
 
-import ArgumentParser
 import Glibc
 
 /// Prints one line to stderr and exits 2: the contract for a bad flag, an unusable port or
@@ -18,16 +17,18 @@ func exitWithUsageError(_ message: String) -> Never {
 
 let flags: Flags
 do {
-    flags = try Flags.parse()
-} catch {
-    // ArgumentParser exits 64 on a validation error; the contract says 2. Help and version
-    // requests keep their success code.
-    if Flags.exitCode(for: error) == .success {
-        print(Flags.fullMessage(for: error))
+    switch try Flags.request(from: Array(CommandLine.arguments.dropFirst())) {
+    case .run(let parsed):
+        flags = parsed
+    case .help:
+        print(Flags.helpText)
+        exit(0)
+    case .version:
+        print(MachineInfo.version)
         exit(0)
     }
-    let message = Flags.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-    exitWithUsageError(message)
+} catch {
+    exitWithUsageError(error.message.split(separator: "\n").first.map(String.init) ?? "invalid arguments")
 }
 
 // Signals are blocked before any thread starts, so every thread inherits the mask and the
