@@ -23,11 +23,7 @@ enum SecurityHeaders {
         to headers: inout HTTPHeaders, noStore: Bool,
         contentSecurityPolicy: String = SecurityHeaders.contentSecurityPolicy
     ) {
-        headers.set("Content-Security-Policy", contentSecurityPolicy)
-        headers.set("X-Content-Type-Options", "nosniff")
-        headers.set("Referrer-Policy", "same-origin")
-        headers.set("X-Frame-Options", "DENY")
-        if noStore { headers.set("Cache-Control", "no-store") }
+        forEachField(noStore: noStore, contentSecurityPolicy: contentSecurityPolicy) { headers.set($0, $1) }
     }
 
     /// The same fields as `apply`, for an answer being built that has none of them yet (a
@@ -37,17 +33,21 @@ enum SecurityHeaders {
         to headers: inout HTTPHeaders, noStore: Bool,
         contentSecurityPolicy: String = SecurityHeaders.contentSecurityPolicy
     ) {
-        assert(
-            [
-                "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
-                "Cache-Control",
-            ]
-            .allSatisfy { !headers.contains($0) }, "a security field is already set")
-        headers.add("Content-Security-Policy", contentSecurityPolicy)
-        headers.add("X-Content-Type-Options", "nosniff")
-        headers.add("Referrer-Policy", "same-origin")
-        headers.add("X-Frame-Options", "DENY")
-        if noStore { headers.add("Cache-Control", "no-store") }
+        forEachField(noStore: noStore, contentSecurityPolicy: contentSecurityPolicy) { name, value in
+            assert(!headers.contains(name), "\(name) is already set")
+            headers.add(name, value)
+        }
+    }
+
+    /// The fields `apply` and `add` write, in the order an answer carries them.
+    private static func forEachField(
+        noStore: Bool, contentSecurityPolicy: String, _ body: (_ name: String, _ value: String) -> Void
+    ) {
+        body("Content-Security-Policy", contentSecurityPolicy)
+        body("X-Content-Type-Options", "nosniff")
+        body("Referrer-Policy", "same-origin")
+        body("X-Frame-Options", "DENY")
+        if noStore { body("Cache-Control", "no-store") }
     }
 
     static func applied(to response: HTTPResponse, noStore: Bool) -> HTTPResponse {
